@@ -373,3 +373,146 @@ describe('a scanner’s file size limit', () => {
     expect(result?.error).toMatch(/^could judge none of the 1 file it was given \(large\.tf: too large/);
   });
 });
+
+describe('a history pass and a SARIF written from the tool’s own report', () => {
+  let outDir: string;
+  beforeAll(async () => {
+    outDir = await mkdtemp(path.join(os.tmpdir(), 'controlgate-history-'));
+  });
+  afterAll(async () => {
+    await rm(outDir, { recursive: true, force: true });
+  });
+
+  const log = (uri: string, ruleId: string) =>
+    JSON.stringify({
+      version: '2.1.0',
+      runs: [
+        {
+          tool: { driver: { name: 'fake', rules: [{ id: ruleId }] } },
+          results: [
+            {
+              ruleId,
+              message: { text: `found by ${ruleId}` },
+              locations: [{ physicalLocation: { artifactLocation: { uri }, region: { startLine: 1 } } }],
+            },
+          ],
+        },
+      ],
+    });
+  const history = { repoRoot: '/workspace', from: 'a'.repeat(40), to: 'b'.repeat(40) };
+
+  function historyScanner(): Scanner {
+    return {
+      id: 'leaks',
+      displayName: 'Leaks',
+      scope: 'file',
+      selectFiles: (files) => [...files],
+      locate: async () => ({ command: '/bin/leaks', version: '1.0.0', source: 'path' }),
+      plan: ({ history: h }) => ({ file: '/bin/leaks', args: ['tree', h ? 'with-history' : 'alone'] }),
+      planHistory: ({ history: h }) => ({ file: '/bin/leaks', args: ['git', `${h.from}..${h.to}`] }),
+      historyResults: async (historyLog, tree) => {
+        const added = historyLog.runs[0]?.results ?? [];
+        tree.runs[0]?.results?.push(...added);
+      },
+      interpretExit: (code) => (code === 0 ? 'clean' : code === 1 ? 'findings' : 'error'),
+    };
+  }
+
+  async function run(withHistory: boolean, historyExit = 1) {
+    const seen: string[][] = [];
+    const exec: Exec = async (request) => {
+      seen.push([...request.args]);
+      return request.args[0] === 'git'
+        ? execResult({
+            exitCode: historyExit,
+            stdout: log('commit:app.py', 'H1'),
+            stderrTail: 'bad revision',
+          })
+        : execResult({ exitCode: 1, stdout: log('app.py', 'T1') });
+    };
+    const [result] = await runScanners({
+      root: '/workspace',
+      target: '/workspace',
+      files: ['/workspace/app.py'],
+      scanners: [
+        {
+          scanner: historyScanner(),
+          options: { timeoutSeconds: 60, extraArgs: [] },
+          ...(withHistory ? { history } : {}),
+        },
+      ],
+      outDir,
+      exec,
+      toolsDir: '/nonexistent',
+      env: {},
+      concurrency: 1,
+      clock: systemClock,
+    });
+    return { result, seen };
+  }
+
+  it('on a change, runs the second command over its commits and keeps what the plugin adds', async () => {
+    const { result, seen } = await run(true);
+    expect(seen).toEqual([
+      ['tree', 'with-history'],
+      ['git', `${history.from}..${history.to}`],
+    ]);
+    expect(result?.status).toBe('ok');
+    expect(result?.findings.map((f) => [f.ruleId, f.inWorkspace])).toEqual([
+      ['T1', true],
+      ['H1', false],
+    ]);
+  });
+
+  it('without a change, runs the tree scan alone', async () => {
+    const { result, seen } = await run(false);
+    expect(seen).toEqual([['tree', 'alone']]);
+    expect(result?.findings.map((f) => f.ruleId)).toEqual(['T1']);
+  });
+
+  it('fails the whole run when the history pass fails: the change was not judged', async () => {
+    const { result } = await run(true, 2);
+    expect(result?.status).toBe('failed');
+    expect(result?.error).toContain(
+      "the scan of the change's commits (aaaaaaaaaaaa..bbbbbbbbbbbb) exited with 2",
+    );
+    expect(result?.error).toContain('bad revision');
+  });
+
+  it('reads the SARIF a plugin writes from its own report, and fails the run when it cannot', async () => {
+    const sarifPath = path.join(outDir, 'deps', 'deps.sarif');
+    const scanner = (fail: boolean): Scanner => ({
+      id: 'deps',
+      displayName: 'Deps',
+      scope: 'tree',
+      selectFiles: (files) => [...files],
+      locate: async () => ({ command: '/bin/deps', version: '1.0.0', source: 'path' }),
+      plan: () => ({ file: '/bin/deps', args: [], sarifPath }),
+      writeSarif: async (dir) => {
+        if (fail) throw new Error('deps.json: not JSON');
+        await writeFile(path.join(dir, 'deps.sarif'), log('app.py', 'D1'));
+      },
+      interpretExit: (code) => (code === 0 ? 'clean' : 'findings'),
+    });
+    const runOnce = async (fail: boolean) =>
+      (
+        await runScanners({
+          root: '/workspace',
+          target: '/workspace',
+          files: ['/workspace/app.py'],
+          scanners: [{ scanner: scanner(fail), options: { timeoutSeconds: 60, extraArgs: [] } }],
+          outDir,
+          exec: async () => execResult({ exitCode: 1 }),
+          toolsDir: '/nonexistent',
+          env: {},
+          concurrency: 1,
+          clock: systemClock,
+        })
+      )[0];
+    const ok = await runOnce(false);
+    expect(ok?.status).toBe('ok');
+    expect(ok?.findings.map((f) => f.ruleId)).toEqual(['D1']);
+    const failed = await runOnce(true);
+    expect(failed).toMatchObject({ status: 'failed', error: 'deps.json: not JSON' });
+  });
+});
