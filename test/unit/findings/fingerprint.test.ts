@@ -117,3 +117,14 @@ describe('computeFingerprints: missing code', () => {
     expect(one(basis({ code: 'abc' }))).not.toBe(one(basis({ code: undefined, fallback: 'abc' })));
   });
 });
+
+describe('computeFingerprints: an identity the tool gives', () => {
+  it('replaces the code: the same package and advisory keep their fingerprint wherever the line is', () => {
+    const identity = 'npm/lodash/GHSA-35jh-r3h4-6jhm';
+    const before = one(basis({ code: '"node_modules/lodash": {', identity }));
+    expect(one(basis({ code: '  "node_modules/lodash" : {', identity }))).toBe(before);
+    expect(one(basis({ code: 'anything else', identity }))).toBe(before);
+    expect(one(basis({ identity: 'npm/lodash/GHSA-other' }))).not.toBe(before);
+    expect(one(basis({ code: identity }))).not.toBe(before);
+  });
+});

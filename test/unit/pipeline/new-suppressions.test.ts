@@ -72,6 +72,17 @@ describe('markNewSuppressions', () => {
     ).toEqual([false]);
   });
 
+  it('an entry in a file of its own (.gitleaksignore) is the change’s when the change wrote that line of that file', async () => {
+    const entry: Suppression = { ...nosec(3), file: '.gitleaksignore' };
+    const f = finding({ baselineState: 'unchanged', suppressions: [entry] });
+    expect(await marks(f, { '.gitleaksignore': new Set([3]) })).toEqual([true]);
+    // The finding's own file changing at that line says nothing about the entry.
+    expect(await marks(f, { 'app.py': new Set([3]) })).toEqual([false]);
+    // Also for a finding outside the workspace (a commit of the change's history).
+    const historic = finding({ baselineState: 'unchanged', inWorkspace: false, suppressions: [entry] });
+    expect(await marks(historic, { '.gitleaksignore': 'all' })).toEqual([true]);
+  });
+
   it('an external suppression is the change’s unless its finding is known from the base', async () => {
     const external: Suppression = { kind: 'external', status: 'accepted' };
     expect(await marks(finding({ baselineState: 'new', suppressions: [external] }))).toEqual([true]);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { SarifResult, SarifRun } from '../../../src/sarif/model.ts';
-import { normalizeRun } from '../../../src/sarif/normalize.ts';
+import { IDENTITY_FINGERPRINT, normalizeRun } from '../../../src/sarif/normalize.ts';
 import { SourceReader } from '../../../src/sarif/source-reader.ts';
 
 let root: string;
@@ -134,5 +134,48 @@ describe('normalizeRun messages and rules', () => {
   it('gives results without a location an empty path and line 0 rather than dropping them', () => {
     const [f] = normalize(run([{ ruleId: 'R1', message: { text: 'project-wide' } }]));
     expect(f).toMatchObject({ path: '', line: 0, inWorkspace: false });
+  });
+});
+
+describe('normalizeRun: what a plugin says beside the result', () => {
+  it('fingerprints by the identity in partialFingerprints instead of the code', () => {
+    const withIdentity = (line: number, identity: string): SarifResult => ({
+      ...at('app.py', line),
+      partialFingerprints: { [IDENTITY_FINGERPRINT]: identity },
+    });
+    const [a] = normalize(run([withIdentity(4, 'npm/lodash/GHSA-1')]));
+    const [b] = normalize(run([withIdentity(1, 'npm/lodash/GHSA-1')]));
+    const [c] = normalize(run([withIdentity(4, 'npm/lodash/GHSA-2')]));
+    const [plain] = normalize(run([at('app.py', 4)]));
+    expect(a?.fingerprint).toBe(b?.fingerprint);
+    expect(a?.fingerprint).not.toBe(c?.fingerprint);
+    expect(a?.fingerprint).not.toBe(plain?.fingerprint);
+  });
+
+  it('keeps the file of an in-source suppression written in another workspace file, and no file otherwise', () => {
+    const suppressed = (uri: string): SarifResult => ({
+      ...at('app.py', 4),
+      suppressions: [
+        {
+          kind: 'inSource',
+          justification: '.gitleaksignore: app.py:R1:4',
+          location: { physicalLocation: { artifactLocation: { uri }, region: { startLine: 2 } } },
+        },
+      ],
+    });
+    expect(normalize(run([suppressed('.gitleaksignore')]))[0]?.suppressions).toEqual([
+      {
+        kind: 'inSource',
+        status: 'accepted',
+        justification: '.gitleaksignore: app.py:R1:4',
+        line: 2,
+        file: '.gitleaksignore',
+      },
+    ]);
+    expect(normalize(run([suppressed('app.py')]))[0]?.suppressions[0]).not.toHaveProperty('file');
+    // A file outside the workspace is never named.
+    expect(
+      normalize(run([suppressed('../elsewhere/.gitleaksignore')]))[0]?.suppressions[0],
+    ).not.toHaveProperty('file');
   });
 });
