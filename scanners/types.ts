@@ -1,5 +1,6 @@
 import type * as Sarif from 'sarif';
 import type { z } from 'zod';
+import type { Exec } from '../src/exec/exec.ts';
 import type { InstallRecipe } from '../src/install/recipe.ts';
 import type { LocateContext, LocatedTool } from '../src/tools/locate.ts';
 
@@ -257,6 +258,8 @@ export interface HistoryContext {
   /** The folder the tree scan ran in: relative URIs in its log are relative to it. */
   cwd: string;
   outDir: string;
+  /** Starts processes (argument arrays): Gitleaks reads a commit's line with git to tell a removed secret from one still there. */
+  exec: Exec;
 }
 
 /** A file the tool was given but could not judge, and why in the tool's words. */

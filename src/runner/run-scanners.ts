@@ -360,6 +360,7 @@ async function scanHistory(
     root: o.root,
     cwd: run.cwd,
     outDir: run.outDir,
+    exec: o.exec,
   });
 }
 
