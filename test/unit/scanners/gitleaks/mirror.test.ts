@@ -1,0 +1,67 @@
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { buildMirror, workspacePathOf, workspaceUri } from '../../../../scanners/gitleaks/mirror.ts';
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'controlgate-gitleaks-mirror-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('buildMirror', () => {
+  it('links exactly the given files under ws/, leaving the rest of the workspace out', () => {
+    const root = path.join(tmp, 'repo');
+    for (const rel of ['app/a.py', 'app/deep/b.env', 'node_modules/x/index.js', '.gitleaksignore']) {
+      mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+      writeFileSync(path.join(root, rel), 'x\n');
+    }
+    const outDir = path.join(tmp, 'out');
+    const given = ['app/a.py', 'app/deep/b.env', '.gitleaksignore'].map((rel) => path.join(root, rel));
+    const cwd = buildMirror(outDir, root, given);
+
+    const links = readdirSync(path.join(cwd, 'ws'), { recursive: true, withFileTypes: true })
+      .filter((e) => !e.isDirectory())
+      .map((e) => path.relative(path.join(cwd, 'ws'), path.join(e.parentPath, e.name)))
+      .sort();
+    expect(links).toEqual(
+      ['.gitleaksignore', 'app/a.py', 'app/deep/b.env'].map((p) => p.split('/').join(path.sep)),
+    );
+    expect(lstatSync(path.join(cwd, 'ws', 'app', 'a.py')).isSymbolicLink()).toBe(true);
+    expect(readlinkSync(path.join(cwd, 'ws', 'app', 'a.py'))).toBe(path.join(root, 'app', 'a.py'));
+    // Gitleaks reads `<scanned folder>/.gitleaksignore`: the workspace's is one level down.
+    expect(readdirSync(cwd)).toEqual(['ws']);
+  });
+
+  it('starts afresh: links of an earlier run are gone', () => {
+    const root = path.join(tmp, 'repo');
+    const outDir = path.join(tmp, 'out');
+    const cwd = buildMirror(outDir, root, [path.join(root, 'app', 'a.py')]);
+    expect(readdirSync(path.join(cwd, 'ws'), { recursive: true }).sort()).toEqual([
+      'app',
+      path.join('app', 'a.py'),
+    ]);
+  });
+});
+
+describe('workspacePathOf', () => {
+  const cwd = path.join(tmp, 'out', 'gitleaks-tree');
+
+  it('maps a result URI under ws/ to the workspace-relative path', () => {
+    expect(workspacePathOf('ws/app/settings.py', cwd)).toBe('app/settings.py');
+    expect(workspacePathOf('ws/dir%20with%20space/a.env', cwd)).toBe('dir with space/a.env');
+  });
+
+  it('gives nothing for a URI outside the mirror or with a scheme', () => {
+    expect(workspacePathOf('other/app.py', cwd)).toBeUndefined();
+    expect(workspacePathOf('ws/../../etc/passwd', cwd)).toBeUndefined();
+    expect(workspacePathOf('git-commit:abc/app.py', cwd)).toBeUndefined();
+    expect(workspacePathOf('file:///etc/passwd', cwd)).toBeUndefined();
+  });
+});
+
+describe('workspaceUri', () => {
+  it('is a file URI of the workspace file, which normalization resolves whatever folder the tool ran in', () => {
+    const root = path.join(tmp, 'repo');
+    expect(fileURLToPath(workspaceUri(root, 'app/a b.py'))).toBe(path.join(root, 'app', 'a b.py'));
+  });
+});
