@@ -103,7 +103,10 @@ describe('installScanners', () => {
   it('refuses unknown ids with an UnknownScannerError before anything runs', async () => {
     const install = installScanners(fakeTools(), tools, () => {}, ['semgrep', 'trivy'], { env });
     await expect(install).rejects.toBeInstanceOf(UnknownScannerError);
-    await expect(install).rejects.toMatchObject({ unknown: ['trivy'], valid: ['semgrep', 'bandit', 'kics', 'gitleaks'] });
+    await expect(install).rejects.toMatchObject({
+      unknown: ['trivy'],
+      valid: ['semgrep', 'bandit', 'kics', 'gitleaks'],
+    });
     expect(calls).toEqual([]);
   });
 
