@@ -202,7 +202,8 @@ export interface Scanner<Options extends ScannerOptions = ScannerOptions> {
   /**
    * For a tool whose SARIF lacks what the gate needs (OSV-Scanner's has no fixed versions): writes
    * the SARIF at the plan's `sarifPath` from the tool's own report in `outDir`, after a run that did
-   * not fail. A throw fails the run with its message.
+   * not fail, and again after the history command (`planHistory`) of a run that has one. A throw
+   * fails the run with its message.
    */
   writeSarif?: (outDir: string, cwd: string) => Promise<void>;
   /**

@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type * as Sarif from 'sarif';
@@ -10,6 +10,7 @@ import { addHistoryResults, gitCommitLines } from './history.ts';
 import { type IgnoreEntry, matchingEntry, parseGitleaksIgnore, type ResultKey } from './ignore-file.ts';
 import { gitleaksInstall } from './install.ts';
 import { buildMirror, MIRROR_SOURCE, workspacePathOf, workspaceUri } from './mirror.ts';
+import { clearReport, type ReportPair, reportFiles, writeRepairedReports } from './report.ts';
 
 /**
  * The exit code asked for when Gitleaks finds leaks. Not its default 1: Gitleaks also exits 1 on a
@@ -31,8 +32,6 @@ function runFiles(outDir: string) {
     config: path.join(outDir, 'gitleaks-config.toml'),
     noIgnores: path.join(outDir, 'gitleaks-no-ignores'),
     workspace: path.join(outDir, 'gitleaks-workspace.json'),
-    sarif: path.join(outDir, 'gitleaks.sarif'),
-    historySarif: path.join(outDir, 'gitleaks-history.sarif'),
   };
 }
 
@@ -48,16 +47,17 @@ export const SECRET_SECURITY_SEVERITY = '8.0';
 export const SECRET_CWE = 'CWE-798';
 
 /** Flags both commands share: SARIF to a file, values redacted, every result reported and marked by us. */
-function commonArgs(outDir: string, sarifPath: string): string[] {
+function commonArgs(outDir: string, report: ReportPair): string[] {
   const files = runFiles(outDir);
   mkdirSync(files.noIgnores, { recursive: true });
   writeFileSync(files.config, DEFAULT_RULES_CONFIG);
-  rmSync(sarifPath, { force: true });
+  clearReport(report);
   return [
     '--report-format',
     'sarif',
+    // Its own file: writeSarif copies it, repaired, to the one the runner reads (report.ts).
     '--report-path',
-    sarifPath,
+    report.tool,
     // The secret never reaches a file or a log of ours, not even the raw SARIF.
     '--redact',
     '--no-banner',
@@ -93,15 +93,18 @@ interface WorkspaceFacts {
 /** The tree scan's command: Gitleaks walks a folder of links to exactly the given files (mirror.ts). */
 export function planTreeScan({ root, files, outDir, tool, options }: PlanContext) {
   const paths = runFiles(outDir);
+  const reports = reportFiles(outDir);
   mkdirSync(outDir, { recursive: true });
-  const args = commonArgs(outDir, paths.sarif);
+  // The history scan's too: writeSarif copies whichever report is there.
+  clearReport(reports.history);
+  const args = commonArgs(outDir, reports.tree);
   const cwd = buildMirror(outDir, root, files);
   writeFileSync(paths.workspace, `${JSON.stringify({ root } satisfies WorkspaceFacts)}\n`);
   return {
     file: tool.command,
     args: ['dir', '--follow-symlinks', ...args, ...options.extraArgs, MIRROR_SOURCE],
     cwd,
-    sarifPath: paths.sarif,
+    sarifPath: reports.tree.sarif,
   };
 }
 
@@ -202,7 +205,7 @@ export const gitleaks = {
     ),
   plan: planTreeScan,
   planHistory({ outDir, tool, options, history }) {
-    const { historySarif } = runFiles(outDir);
+    const { history: report } = reportFiles(outDir);
     const empty = path.join(outDir, 'gitleaks-history-cwd');
     mkdirSync(empty, { recursive: true });
     return {
@@ -210,7 +213,7 @@ export const gitleaks = {
       args: [
         'git',
         `--log-opts=${history.from}..${history.to}`,
-        ...commonArgs(outDir, historySarif),
+        ...commonArgs(outDir, report),
         ...options.extraArgs,
         MIRROR_SOURCE,
       ],
@@ -218,12 +221,13 @@ export const gitleaks = {
       // folder, and git finds the repository through GIT_DIR (its `.git`, a folder or a worktree's file).
       cwd: empty,
       env: { GIT_DIR: path.join(history.repoRoot, '.git') },
-      sarifPath: historySarif,
+      sarifPath: report.sarif,
     };
   },
   historyResults: (history, tree, context) =>
     addHistoryResults(history, tree, context, gitCommitLines(context.exec, context.history.repoRoot)),
   amendLog: amendGitleaksLog,
+  writeSarif: (outDir) => writeRepairedReports(outDir),
   // 0 clean, LEAKS_EXIT_CODE leaks; 1 is a fatal error or a partial scan, 126 a bad flag.
   interpretExit: (code) => (code === 0 ? 'clean' : code === LEAKS_EXIT_CODE ? 'findings' : 'error'),
 } satisfies Scanner;

@@ -352,6 +352,8 @@ async function scanHistory(
       `${what} exited with ${result.exitCode ?? result.signal}${tail ? `: ${clip(tail, 300)}` : ''}`,
     );
   }
+  // A plugin that writes its SARIF from the tool's report does so for this command's report too.
+  await scanner.writeSarif?.(run.outDir, plan.cwd ?? o.root);
   const historyLog = plan.sarifPath
     ? await readSarifFile(plan.sarifPath, DEFAULT_MAX_SARIF_BYTES, 'scanner')
     : parseSarifText(result.stdout, `${scanner.id} history scan standard output`);

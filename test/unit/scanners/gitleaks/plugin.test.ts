@@ -84,7 +84,8 @@ describe('gitleaks.plan', () => {
     const args = plan.args;
     const value = (flag: string) => args[args.indexOf(flag) + 1];
     expect(value('--report-format')).toBe('sarif');
-    expect(value('--report-path')).toBe(sarifPath);
+    // Gitleaks writes its own file; writeSarif copies it, repaired, to the one the runner reads.
+    expect(value('--report-path')).toBe(path.join(outDir, 'gitleaks-tool.sarif'));
     expect(value('--exit-code')).toBe(String(LEAKS_EXIT_CODE));
     for (const flag of ['--redact', '--no-banner', '--no-color', '--ignore-gitleaks-allow'])
       expect(args).toContain(flag);
@@ -99,10 +100,16 @@ describe('gitleaks.plan', () => {
     expect(readFileSync(config, 'utf8')).toMatch(/^\[extend\]\nuseDefault = true\n$/m);
   });
 
-  it('removes the SARIF of an earlier run, so a run that wrote none cannot pass for one that did', () => {
-    writeFileSync(path.join(outDir, 'gitleaks.sarif'), '{}');
+  it('removes the reports of an earlier run, so a run that wrote none cannot pass for one that did', () => {
+    const names = [
+      'gitleaks.sarif',
+      'gitleaks-tool.sarif',
+      'gitleaks-history.sarif',
+      'gitleaks-history-tool.sarif',
+    ];
+    for (const name of names) writeFileSync(path.join(outDir, name), '{}');
     generic.plan(context(root));
-    expect(existsSync(path.join(outDir, 'gitleaks.sarif'))).toBe(false);
+    for (const name of names) expect(existsSync(path.join(outDir, name)), name).toBe(false);
   });
 });
 
@@ -116,7 +123,7 @@ describe('gitleaks.planHistory', () => {
     expect(plan.args[1]).toBe(`--log-opts=${'a'.repeat(40)}..${'b'.repeat(40)}`);
     expect(plan.args.slice(-3)).toEqual(['--max-decode-depth', '3', '.']);
     expect(plan.args[plan.args.indexOf('--report-path') + 1]).toBe(
-      path.join(outDir, 'gitleaks-history.sarif'),
+      path.join(outDir, 'gitleaks-history-tool.sarif'),
     );
     expect(plan.args).toContain('--redact');
     expect(plan.sarifPath).toBe(path.join(outDir, 'gitleaks-history.sarif'));
