@@ -22,6 +22,14 @@ export function mirrorPaths(outDir: string): { cwd: string; links: string } {
   return { cwd, links: path.join(cwd, WORKSPACE_LINKS) };
 }
 
+/**
+ * Removes the links once Gitleaks has read them: they lead to the files that hold the secrets, and an
+ * output folder uploaded as an artifact by a tool that follows links would carry those files along.
+ */
+export function removeMirror(outDir: string): void {
+  rmSync(mirrorPaths(outDir).cwd, { recursive: true, force: true });
+}
+
 /** The argument Gitleaks scans, relative to the mirror's cwd, so its result URIs read `ws/<path>`. */
 export const MIRROR_SOURCE = '.';
 

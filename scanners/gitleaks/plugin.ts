@@ -9,7 +9,7 @@ import type { PlanContext, Scanner, SuppressionComment, SuppressionSite } from '
 import { addHistoryResults, gitCommitLines } from './history.ts';
 import { type IgnoreEntry, matchingEntry, parseGitleaksIgnore, type ResultKey } from './ignore-file.ts';
 import { gitleaksInstall } from './install.ts';
-import { buildMirror, MIRROR_SOURCE, workspacePathOf, workspaceUri } from './mirror.ts';
+import { buildMirror, MIRROR_SOURCE, removeMirror, workspacePathOf, workspaceUri } from './mirror.ts';
 import { clearReport, type ReportPair, reportFiles, writeRepairedReports } from './report.ts';
 
 /**
@@ -140,6 +140,7 @@ function ignoreSuppression(entry: IgnoreEntry, ignoreUri: string): Sarif.Suppres
  * given CWE-798 and a severity, and the empty commit fields of a folder scan dropped.
  */
 export async function amendGitleaksLog(log: Sarif.Log, outDir: string, cwd: string): Promise<void> {
+  removeMirror(outDir);
   const facts = JSON.parse(await readFile(runFiles(outDir).workspace, 'utf8')) as WorkspaceFacts;
   let entries: IgnoreEntry[] = [];
   try {
@@ -227,7 +228,12 @@ export const gitleaks = {
   historyResults: (history, tree, context) =>
     addHistoryResults(history, tree, context, gitCommitLines(context.exec, context.history.repoRoot)),
   amendLog: amendGitleaksLog,
-  writeSarif: (outDir) => writeRepairedReports(outDir),
+  writeSarif: async (outDir) => {
+    // Once Gitleaks exited without failing, its links are not needed: nothing reads the files
+    // through them (results are mapped to the workspace by path arithmetic).
+    removeMirror(outDir);
+    await writeRepairedReports(outDir);
+  },
   // 0 clean, LEAKS_EXIT_CODE leaks; 1 is a fatal error or a partial scan, 126 a bad flag.
   interpretExit: (code) => (code === 0 ? 'clean' : code === LEAKS_EXIT_CODE ? 'findings' : 'error'),
 } satisfies Scanner;

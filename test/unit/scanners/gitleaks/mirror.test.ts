@@ -1,9 +1,23 @@
-import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readlinkSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildMirror, workspacePathOf, workspaceUri } from '../../../../scanners/gitleaks/mirror.ts';
+import {
+  buildMirror,
+  removeMirror,
+  workspacePathOf,
+  workspaceUri,
+} from '../../../../scanners/gitleaks/mirror.ts';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'controlgate-gitleaks-mirror-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -63,5 +77,16 @@ describe('workspaceUri', () => {
   it('is a file URI of the workspace file, which normalization resolves whatever folder the tool ran in', () => {
     const root = path.join(tmp, 'repo');
     expect(fileURLToPath(workspaceUri(root, 'app/a b.py'))).toBe(path.join(root, 'app', 'a b.py'));
+  });
+});
+
+describe('removeMirror', () => {
+  it('removes the links, which lead to the files holding the secrets', () => {
+    const root = path.join(tmp, 'repo');
+    const outDir = path.join(tmp, 'out-removed');
+    const cwd = buildMirror(outDir, root, [path.join(root, 'app', 'a.py')]);
+    removeMirror(outDir);
+    expect(existsSync(cwd)).toBe(false);
+    expect(existsSync(path.join(root, 'app', 'a.py'))).toBe(true);
   });
 });
