@@ -88,7 +88,9 @@ async function runOne(planned: PlannedScanner, o: RunScannersOptions): Promise<S
       durationMs: elapsed(),
     };
   }
-  if (files.length === 0) {
+  // A change's commits can hold what its files no longer do (a secret added, then deleted): a scanner
+  // that reads history runs without files too.
+  if (files.length === 0 && !(planned.history && scanner.planHistory)) {
     return {
       ...base,
       status: 'skipped',
