@@ -1,45 +1,44 @@
-import { mkdirSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 /**
  * Gitleaks' `dir` mode walks one folder, but a run must scan exactly the files the walk selected
  * (no node_modules, no vendored folders, on a change only the changed files). So the plugin lays
- * those files out as symbolic links in a folder of its output, under their workspace-relative paths,
- * and Gitleaks walks that (`--follow-symlinks`).
+ * those files out as symbolic links in a temporary folder, under their workspace-relative paths,
+ * and Gitleaks walks that (`--follow-symlinks`). Not in the output folder: the links lead to the files
+ * holding the secrets, and an output folder uploaded by a tool that follows links would carry them
+ * along; the plugin removes the folder once Gitleaks has read it.
  *
  * The links sit one level down, in `ws/`, and Gitleaks runs in the folder above: it always reads
  * `<scanned folder>/.gitleaksignore` and drops what that lists, whatever `--gitleaks-ignore-path`
  * says, so the workspace's own `.gitleaksignore` (a file a change can write) must not be at the top
  * of what it scans. There it is just one more file to scan; the plugin reads it itself and marks.
  */
-export const MIRROR_FOLDER = 'gitleaks-tree';
+const MIRROR_PREFIX = 'controlgate-gitleaks-';
 const WORKSPACE_LINKS = 'ws';
 
-/** The folder Gitleaks runs in for a tree scan, and the one under it that stands for the workspace root. */
-export function mirrorPaths(outDir: string): { cwd: string; links: string } {
-  const cwd = path.join(outDir, MIRROR_FOLDER);
-  return { cwd, links: path.join(cwd, WORKSPACE_LINKS) };
-}
-
 /**
- * Removes the links once Gitleaks has read them: they lead to the files that hold the secrets, and an
- * output folder uploaded as an artifact by a tool that follows links would carry those files along.
+ * Removes a mirror (`cwd`, the folder Gitleaks ran in) once Gitleaks has read it. Only a folder
+ * buildMirror made: the name and its `ws/` say so, so no other folder is ever removed.
  */
-export function removeMirror(outDir: string): void {
-  rmSync(mirrorPaths(outDir).cwd, { recursive: true, force: true });
+export function removeMirror(cwd: string): void {
+  if (!path.basename(cwd).startsWith(MIRROR_PREFIX) || !existsSync(path.join(cwd, WORKSPACE_LINKS))) return;
+  rmSync(cwd, { recursive: true, force: true });
 }
 
 /** The argument Gitleaks scans, relative to the mirror's cwd, so its result URIs read `ws/<path>`. */
 export const MIRROR_SOURCE = '.';
 
 /**
- * Makes the mirror afresh: a link per file (absolute paths under `root`). A file outside the root
- * has no workspace-relative place and is left out (the runner never gives one).
+ * Makes a mirror in a new folder under `tmpDir` and returns it (the folder Gitleaks runs in): a link
+ * per file (absolute paths under `root`). A file outside the root has no workspace-relative place
+ * and is left out (the runner never gives one).
  */
-export function buildMirror(outDir: string, root: string, files: readonly string[]): string {
-  const { cwd, links } = mirrorPaths(outDir);
-  rmSync(cwd, { recursive: true, force: true });
+export function buildMirror(root: string, files: readonly string[], tmpDir = os.tmpdir()): string {
+  const cwd = mkdtempSync(path.join(tmpDir, MIRROR_PREFIX));
+  const links = path.join(cwd, WORKSPACE_LINKS);
   mkdirSync(links, { recursive: true });
   const made = new Set<string>([links]);
   for (const file of files) {

@@ -11,6 +11,7 @@ import { type IgnoreEntry, matchingEntry, parseGitleaksIgnore, type ResultKey } 
 import { gitleaksInstall } from './install.ts';
 import { buildMirror, MIRROR_SOURCE, removeMirror, workspacePathOf, workspaceUri } from './mirror.ts';
 import { clearReport, type ReportPair, reportFiles, writeRepairedReports } from './report.ts';
+import { gitleaksSkipped } from './skipped-files.ts';
 
 /**
  * The exit code asked for when Gitleaks finds leaks. Not its default 1: Gitleaks also exits 1 on a
@@ -90,6 +91,15 @@ interface WorkspaceFacts {
   root: string;
 }
 
+/** What plan wrote for the later steps, or undefined when it cannot be read. */
+async function readWorkspaceFacts(outDir: string): Promise<WorkspaceFacts | undefined> {
+  try {
+    return JSON.parse(await readFile(runFiles(outDir).workspace, 'utf8')) as WorkspaceFacts;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The tree scan's command: Gitleaks walks a folder of links to exactly the given files (mirror.ts). */
 export function planTreeScan({ root, files, outDir, tool, options }: PlanContext) {
   const paths = runFiles(outDir);
@@ -98,7 +108,7 @@ export function planTreeScan({ root, files, outDir, tool, options }: PlanContext
   // The history scan's too: writeSarif copies whichever report is there.
   clearReport(reports.history);
   const args = commonArgs(outDir, reports.tree);
-  const cwd = buildMirror(outDir, root, files);
+  const cwd = buildMirror(root, files);
   writeFileSync(paths.workspace, `${JSON.stringify({ root } satisfies WorkspaceFacts)}\n`);
   return {
     file: tool.command,
@@ -140,8 +150,9 @@ function ignoreSuppression(entry: IgnoreEntry, ignoreUri: string): Sarif.Suppres
  * given CWE-798 and a severity, and the empty commit fields of a folder scan dropped.
  */
 export async function amendGitleaksLog(log: Sarif.Log, outDir: string, cwd: string): Promise<void> {
-  removeMirror(outDir);
-  const facts = JSON.parse(await readFile(runFiles(outDir).workspace, 'utf8')) as WorkspaceFacts;
+  removeMirror(cwd);
+  const facts = await readWorkspaceFacts(outDir);
+  if (!facts) return;
   let entries: IgnoreEntry[] = [];
   try {
     entries = parseGitleaksIgnore(await readFile(path.join(facts.root, IGNORE_FILE), 'utf8'));
@@ -228,11 +239,16 @@ export const gitleaks = {
   historyResults: (history, tree, context) =>
     addHistoryResults(history, tree, context, gitCommitLines(context.exec, context.history.repoRoot)),
   amendLog: amendGitleaksLog,
-  writeSarif: async (outDir) => {
+  writeSarif: async (outDir, cwd) => {
     // Once Gitleaks exited without failing, its links are not needed: nothing reads the files
     // through them (results are mapped to the workspace by path arithmetic).
-    removeMirror(outDir);
+    removeMirror(cwd);
     await writeRepairedReports(outDir);
+  },
+  // It logs a file it could not follow or read on standard error and goes on with the others.
+  unjudgedFiles: async ({ stderrTail, files, cwd, outDir }) => {
+    const facts = await readWorkspaceFacts(outDir);
+    return facts ? gitleaksSkipped(stderrTail, files, cwd, facts.root) : [];
   },
   // 0 clean, LEAKS_EXIT_CODE leaks; 1 is a fatal error or a partial scan, 126 a bad flag.
   interpretExit: (code) => (code === 0 ? 'clean' : code === LEAKS_EXIT_CODE ? 'findings' : 'error'),

@@ -41,7 +41,7 @@ const reader: CommitLineReader = async (commit, file, line) => COMMITS[`${commit
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'controlgate-gitleaks-history-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const root = path.join(tmp, 'repo');
-const cwd = path.join(tmp, 'out', 'gitleaks-tree');
+const cwd = path.join(tmp, 'controlgate-gitleaks-run');
 const context = { history: { repoRoot: root, from: BASE, to: HEAD }, root, cwd };
 
 function writeHead(settings: string[]): void {

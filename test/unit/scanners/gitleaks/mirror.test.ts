@@ -29,9 +29,8 @@ describe('buildMirror', () => {
       mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
       writeFileSync(path.join(root, rel), 'x\n');
     }
-    const outDir = path.join(tmp, 'out');
     const given = ['app/a.py', 'app/deep/b.env', '.gitleaksignore'].map((rel) => path.join(root, rel));
-    const cwd = buildMirror(outDir, root, given);
+    const cwd = buildMirror(root, given, tmp);
 
     const links = readdirSync(path.join(cwd, 'ws'), { recursive: true, withFileTypes: true })
       .filter((e) => !e.isDirectory())
@@ -46,19 +45,20 @@ describe('buildMirror', () => {
     expect(readdirSync(cwd)).toEqual(['ws']);
   });
 
-  it('starts afresh: links of an earlier run are gone', () => {
+  it('gives each run a folder of its own, outside the output folder', () => {
     const root = path.join(tmp, 'repo');
-    const outDir = path.join(tmp, 'out');
-    const cwd = buildMirror(outDir, root, [path.join(root, 'app', 'a.py')]);
-    expect(readdirSync(path.join(cwd, 'ws'), { recursive: true }).sort()).toEqual([
-      'app',
-      path.join('app', 'a.py'),
-    ]);
+    const first = buildMirror(root, [path.join(root, 'app', 'a.py')], tmp);
+    const second = buildMirror(root, [path.join(root, 'app', 'deep', 'b.env')], tmp);
+    expect(second).not.toBe(first);
+    expect(path.dirname(first)).toBe(tmp);
+    expect(readdirSync(path.join(second, 'ws'), { recursive: true }).sort()).toEqual(
+      ['app', path.join('app', 'deep'), path.join('app', 'deep', 'b.env')].sort(),
+    );
   });
 });
 
 describe('workspacePathOf', () => {
-  const cwd = path.join(tmp, 'out', 'gitleaks-tree');
+  const cwd = path.join(tmp, 'controlgate-gitleaks-run');
 
   it('maps a result URI under ws/ to the workspace-relative path', () => {
     expect(workspacePathOf('ws/app/settings.py', cwd)).toBe('app/settings.py');
@@ -83,10 +83,18 @@ describe('workspaceUri', () => {
 describe('removeMirror', () => {
   it('removes the links, which lead to the files holding the secrets', () => {
     const root = path.join(tmp, 'repo');
-    const outDir = path.join(tmp, 'out-removed');
-    const cwd = buildMirror(outDir, root, [path.join(root, 'app', 'a.py')]);
-    removeMirror(outDir);
+    const cwd = buildMirror(root, [path.join(root, 'app', 'a.py')], tmp);
+    removeMirror(cwd);
     expect(existsSync(cwd)).toBe(false);
     expect(existsSync(path.join(root, 'app', 'a.py'))).toBe(true);
+  });
+
+  it('removes no folder it did not make (the history scan’s, a workspace)', () => {
+    const other = path.join(tmp, 'history-cwd');
+    mkdirSync(path.join(other, 'ws'), { recursive: true });
+    removeMirror(other);
+    removeMirror(path.join(tmp, 'repo'));
+    expect(existsSync(other)).toBe(true);
+    expect(existsSync(path.join(tmp, 'repo', 'app', 'a.py'))).toBe(true);
   });
 });

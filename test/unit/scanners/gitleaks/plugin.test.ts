@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type * as Sarif from 'sarif';
 import { afterAll, describe, expect, it } from 'vitest';
+import { removeMirror } from '../../../../scanners/gitleaks/mirror.ts';
 import {
   amendGitleaksLog,
   gitleaks,
@@ -67,13 +68,16 @@ describe('gitleaks.plan', () => {
   const root = workspace('plan');
   const plan = generic.plan(context(root, ['--max-decode-depth', '3']));
   const outDir = context(root).outDir;
+  afterAll(() => removeMirror(plan.cwd ?? ''));
 
   it('scans the folder of links to the given files, from the folder above them', () => {
     expect(plan.file).toBe('/tools/gitleaks/gitleaks');
     expect(plan.args.slice(0, 2)).toEqual(['dir', '--follow-symlinks']);
     expect(plan.args.at(-1)).toBe('.');
-    expect(plan.cwd).toBe(path.join(outDir, 'gitleaks-tree'));
-    expect(readdirSync(path.join(outDir, 'gitleaks-tree', 'ws'), { recursive: true }).sort()).toEqual(
+    // A folder of its own, outside the output folder (mirror.ts says why).
+    expect(path.basename(plan.cwd ?? '')).toMatch(/^controlgate-gitleaks-/);
+    expect(plan.cwd?.startsWith(outDir)).toBe(false);
+    expect(readdirSync(path.join(plan.cwd ?? '', 'ws'), { recursive: true }).sort()).toEqual(
       ['README.md', 'app', path.join('app', 'settings.py'), 'config', path.join('config', 'dev.env')].sort(),
     );
   });
@@ -108,7 +112,7 @@ describe('gitleaks.plan', () => {
       'gitleaks-history-tool.sarif',
     ];
     for (const name of names) writeFileSync(path.join(outDir, name), '{}');
-    generic.plan(context(root));
+    removeMirror(generic.plan(context(root)).cwd ?? '');
     for (const name of names) expect(existsSync(path.join(outDir, name)), name).toBe(false);
   });
 });
