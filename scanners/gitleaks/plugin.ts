@@ -59,8 +59,6 @@ function commonArgs(outDir: string, report: ReportPair): string[] {
     // Its own file: writeSarif copies it, repaired, to the one the runner reads (report.ts).
     '--report-path',
     report.tool,
-    // The secret never reaches a file or a log of ours, not even the raw SARIF.
-    '--redact',
     '--no-banner',
     '--no-color',
     '--exit-code',
@@ -77,6 +75,12 @@ function commonArgs(outDir: string, report: ReportPair): string[] {
     files.config,
   ];
 }
+
+/**
+ * After the base's `args`, so none of them can undo it (the last of a flag wins): the secret never
+ * reaches a file or a log, not even the tool's own report. Then the folder scanned.
+ */
+const LAST_ARGS = ['--redact', MIRROR_SOURCE];
 
 /** `gitleaks:allow` on a line of the finding: Gitleaks' own comment that hides a result. */
 export function gitleaksAllow(site: SuppressionSite): SuppressionComment | undefined {
@@ -112,7 +116,7 @@ export function planTreeScan({ root, files, outDir, tool, options }: PlanContext
   writeFileSync(paths.workspace, `${JSON.stringify({ root } satisfies WorkspaceFacts)}\n`);
   return {
     file: tool.command,
-    args: ['dir', '--follow-symlinks', ...args, ...options.extraArgs, MIRROR_SOURCE],
+    args: ['dir', '--follow-symlinks', ...args, ...options.extraArgs, ...LAST_ARGS],
     cwd,
     sarifPath: reports.tree.sarif,
   };
@@ -227,7 +231,7 @@ export const gitleaks = {
         `--log-opts=${history.from}..${history.to}`,
         ...commonArgs(outDir, report),
         ...options.extraArgs,
-        MIRROR_SOURCE,
+        ...LAST_ARGS,
       ],
       // Gitleaks reads `<scanned folder>/.gitleaksignore` whatever it is told: it scans an empty
       // folder, and git finds the repository through GIT_DIR (its `.git`, a folder or a worktree's file).

@@ -56,13 +56,17 @@ export function repairColumns(log: unknown): void {
 }
 
 /**
- * Writes the repaired copy of each report Gitleaks wrote. After the tree scan its report must be
- * there (a run that exited without failing writes one); the history report is copied once it exists.
+ * Writes the repaired copy of each report Gitleaks wrote, and removes Gitleaks' own. After the tree
+ * scan its report must be there (a run that exited without failing writes one); the history report
+ * is copied once it exists.
  * Text that is not JSON is copied as it is, so the runner's reader names what is wrong with it.
  */
 export async function writeRepairedReports(outDir: string): Promise<void> {
   const { tree, history } = reportFiles(outDir);
-  if (!existsSync(tree.tool)) throw new Error(`Gitleaks wrote no report at ${tree.tool}`);
+  // Called again after the history scan, when the tree report was already copied.
+  if (!existsSync(tree.tool) && !existsSync(tree.sarif)) {
+    throw new Error(`Gitleaks wrote no report at ${tree.tool}`);
+  }
   for (const pair of [tree, history]) {
     if (!existsSync(pair.tool)) continue;
     const text = await readFile(pair.tool, 'utf8');
@@ -75,5 +79,7 @@ export async function writeRepairedReports(outDir: string): Promise<void> {
       repaired = text;
     }
     await writeFile(pair.sarif, repaired);
+    // One copy: the runner replaces the one it reads with a copy stripped of what findings quote.
+    rmSync(pair.tool, { force: true });
   }
 }

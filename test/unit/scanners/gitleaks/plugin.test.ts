@@ -82,7 +82,7 @@ describe('gitleaks.plan', () => {
     );
   });
 
-  it('asks for redacted SARIF in its folder, every result, its own exit code, and the base’s args last before the folder', () => {
+  it('asks for redacted SARIF in its folder, every result, its own exit code, and the base’s args last but for --redact and the folder', () => {
     const sarifPath = path.join(outDir, 'gitleaks.sarif');
     expect(plan.sarifPath).toBe(sarifPath);
     const args = plan.args;
@@ -93,7 +93,8 @@ describe('gitleaks.plan', () => {
     expect(value('--exit-code')).toBe(String(LEAKS_EXIT_CODE));
     for (const flag of ['--redact', '--no-banner', '--no-color', '--ignore-gitleaks-allow'])
       expect(args).toContain(flag);
-    expect(args.slice(-3)).toEqual(['--max-decode-depth', '3', '.']);
+    // --redact after them: the base's args cannot undo it.
+    expect(args.slice(-4)).toEqual(['--max-decode-depth', '3', '--redact', '.']);
     expect(plan.env).toBeUndefined();
   });
 
@@ -115,6 +116,12 @@ describe('gitleaks.plan', () => {
     removeMirror(generic.plan(context(root)).cwd ?? '');
     for (const name of names) expect(existsSync(path.join(outDir, name)), name).toBe(false);
   });
+
+  it('keeps the values redacted whatever the base’s args say (the last --redact wins in Gitleaks)', () => {
+    const { args, cwd } = generic.plan(context(root, ['--redact=0']));
+    removeMirror(cwd ?? '');
+    expect(args.lastIndexOf('--redact')).toBeGreaterThan(args.indexOf('--redact=0'));
+  });
 });
 
 describe('gitleaks.planHistory', () => {
@@ -125,7 +132,7 @@ describe('gitleaks.planHistory', () => {
     const outDir = context(root).outDir;
     expect(plan.args[0]).toBe('git');
     expect(plan.args[1]).toBe(`--log-opts=${'a'.repeat(40)}..${'b'.repeat(40)}`);
-    expect(plan.args.slice(-3)).toEqual(['--max-decode-depth', '3', '.']);
+    expect(plan.args.slice(-4)).toEqual(['--max-decode-depth', '3', '--redact', '.']);
     expect(plan.args[plan.args.indexOf('--report-path') + 1]).toBe(
       path.join(outDir, 'gitleaks-history-tool.sarif'),
     );
