@@ -137,6 +137,35 @@ function ignoreKey(result: Sarif.Result, rel: string | undefined): ResultKey | u
     : { file: rel, ruleId: result.ruleId, startLine: line };
 }
 
+/** Where a result is: its rule and its first location's file and region. */
+function placeOf(result: Sarif.Result): string {
+  const location = result.locations?.[0]?.physicalLocation;
+  const region = location?.region;
+  return JSON.stringify([
+    result.ruleId,
+    location?.artifactLocation?.uri,
+    region?.startLine,
+    region?.startColumn,
+    region?.endLine,
+    region?.endColumn,
+  ]);
+}
+
+/**
+ * One result per rule and place. Gitleaks reports a match a second time when it finds it again in
+ * the base64-decoded text (tags `decoded:base64`), at the same region (seen on the example app's PEM
+ * key): one secret, so one finding. The first, the text as written, is kept.
+ */
+export function oncePerPlace(results: readonly Sarif.Result[]): Sarif.Result[] {
+  const seen = new Set<string>();
+  return results.filter((result) => {
+    const place = placeOf(result);
+    if (seen.has(place)) return false;
+    seen.add(place);
+    return true;
+  });
+}
+
 /** The suppression an ignore entry puts on a result: in `.gitleaksignore`, at the entry's line. */
 function ignoreSuppression(entry: IgnoreEntry, ignoreUri: string): Sarif.Suppression {
   return {
@@ -167,6 +196,7 @@ export async function amendGitleaksLog(log: Sarif.Log, outDir: string, cwd: stri
   // file against; a scheme-less URI, as it requires for one in another file.
   const ignoreUri = path.relative(cwd, path.join(facts.root, IGNORE_FILE)).split(path.sep).join('/');
   for (const run of log.runs) {
+    if (run.results) run.results = oncePerPlace(run.results);
     for (const rule of run.tool.driver.rules ?? []) {
       rule.properties = {
         ...rule.properties,

@@ -257,6 +257,19 @@ describe('amendGitleaksLog', () => {
     expect(findings.find((f) => f.ruleId === 'github-pat')?.suppressed).toBe(false);
   });
 
+  it('keeps one result per rule and place: Gitleaks reports a match again in its base64-decoded text', async () => {
+    // Recorded on examples/vulnerable-app/config/dev-key.pem, whose body decodes to text the rule matches too.
+    const log = fixture('tree-decoded.sarif');
+    expect(log.runs[0]?.results?.map((r) => r.properties?.tags)).toEqual([
+      [],
+      ['decoded:base64', 'decode-depth:1'],
+    ]);
+    const root = workspace('decoded');
+    const plan = generic.plan(context(root));
+    await amendGitleaksLog(log, context(root).outDir, plan.cwd ?? root);
+    expect(log.runs[0]?.results?.map((r) => r.properties?.tags)).toEqual([[]]);
+  });
+
   it('marks a history result by a commit fingerprint of the .gitleaksignore', async () => {
     const root = workspace('ignored-history', `${ADDED}:config/removed.py:slack-bot-token:1\n`);
     const plan = generic.plan(context(root));
