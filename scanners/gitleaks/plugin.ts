@@ -82,6 +82,27 @@ function commonArgs(outDir: string, report: ReportPair): string[] {
  */
 const LAST_ARGS = ['--redact', MIRROR_SOURCE];
 
+/**
+ * The size limit the base's `args` set with `--max-target-megabytes` (the last one wins), in bytes,
+ * or undefined for none (Gitleaks' default). Gitleaks checks it against the size of what it walks,
+ * which for the links it is given is the link's own few bytes: the runner applies it instead, and
+ * names a larger file as not judged.
+ */
+export function gitleaksMaxFileBytes(extraArgs: readonly string[]): number | undefined {
+  let limit: number | undefined;
+  for (const [i, arg] of extraArgs.entries()) {
+    const value = arg.startsWith('--max-target-megabytes=')
+      ? arg.slice('--max-target-megabytes='.length)
+      : arg === '--max-target-megabytes'
+        ? extraArgs[i + 1]
+        : undefined;
+    if (value === undefined) continue;
+    const mb = Number(value);
+    if (Number.isInteger(mb)) limit = mb > 0 ? mb * 1_000_000 : undefined;
+  }
+  return limit;
+}
+
 /** `gitleaks:allow` on a line of the finding: Gitleaks' own comment that hides a result. */
 export function gitleaksAllow(site: SuppressionSite): SuppressionComment | undefined {
   for (let n = site.startLine; n <= site.endLine; n++) {
@@ -235,6 +256,7 @@ export const gitleaks = {
   scope: 'file',
   startupSeconds: 0.5,
   inSourceSuppression: gitleaksAllow,
+  maxFileBytes: (options) => gitleaksMaxFileBytes(options.extraArgs),
   // Every file: a secret can be anywhere. Gitleaks itself passes over binary content and the paths
   // its default allowlist names (lockfiles, images), as it does for anyone running it.
   selectFiles: (files) => [...files],

@@ -178,6 +178,19 @@ describe('gitleaks.inSourceSuppression', () => {
   });
 });
 
+describe('gitleaks.maxFileBytes', () => {
+  const limit = (extraArgs: string[]) => generic.maxFileBytes?.({ timeoutSeconds: 60, extraArgs });
+
+  it('has none unless the base’s args set --max-target-megabytes, in decimal megabytes, the last one winning', () => {
+    expect(limit([])).toBeUndefined();
+    expect(limit(['--max-target-megabytes', '5'])).toBe(5_000_000);
+    expect(limit(['--max-target-megabytes=2', '--max-target-megabytes', '3'])).toBe(3_000_000);
+    // 0 is Gitleaks' "no limit"; a value that is no number leaves the limit as it was.
+    expect(limit(['--max-target-megabytes', '4', '--max-target-megabytes=0'])).toBeUndefined();
+    expect(limit(['--max-target-megabytes', '4', '--max-target-megabytes=x'])).toBe(4_000_000);
+  });
+});
+
 describe('gitleaks.selectFiles', () => {
   it('takes every file: a secret can be in any of them', () => {
     const files = ['/r/a.py', '/r/b.png', '/r/.env', '/r/Dockerfile'];
