@@ -1,5 +1,6 @@
 import type * as Sarif from 'sarif';
 import type { z } from 'zod';
+import type { Exec } from '../src/exec/exec.ts';
 import type { InstallRecipe } from '../src/install/recipe.ts';
 import type { LocateContext, LocatedTool } from '../src/tools/locate.ts';
 
@@ -201,7 +202,8 @@ export interface Scanner<Options extends ScannerOptions = ScannerOptions> {
   /**
    * For a tool whose SARIF lacks what the gate needs (OSV-Scanner's has no fixed versions): writes
    * the SARIF at the plan's `sarifPath` from the tool's own report in `outDir`, after a run that did
-   * not fail. A throw fails the run with its message.
+   * not fail, and again after the history command (`planHistory`) of a run that has one. A throw
+   * fails the run with its message.
    */
   writeSarif?: (outDir: string, cwd: string) => Promise<void>;
   /**
@@ -257,6 +259,8 @@ export interface HistoryContext {
   /** The folder the tree scan ran in: relative URIs in its log are relative to it. */
   cwd: string;
   outDir: string;
+  /** Starts processes (argument arrays): Gitleaks reads a commit's line with git to tell a removed secret from one still there. */
+  exec: Exec;
 }
 
 /** A file the tool was given but could not judge, and why in the tool's words. */

@@ -88,7 +88,9 @@ async function runOne(planned: PlannedScanner, o: RunScannersOptions): Promise<S
       durationMs: elapsed(),
     };
   }
-  if (files.length === 0) {
+  // A change's commits can hold what its files no longer do (a secret added, then deleted): a scanner
+  // that reads history runs without files too.
+  if (files.length === 0 && !(planned.history && scanner.planHistory)) {
     return {
       ...base,
       status: 'skipped',
@@ -352,6 +354,8 @@ async function scanHistory(
       `${what} exited with ${result.exitCode ?? result.signal}${tail ? `: ${clip(tail, 300)}` : ''}`,
     );
   }
+  // A plugin that writes its SARIF from the tool's report does so for this command's report too.
+  await scanner.writeSarif?.(run.outDir, plan.cwd ?? o.root);
   const historyLog = plan.sarifPath
     ? await readSarifFile(plan.sarifPath, DEFAULT_MAX_SARIF_BYTES, 'scanner')
     : parseSarifText(result.stdout, `${scanner.id} history scan standard output`);
@@ -360,6 +364,7 @@ async function scanHistory(
     root: o.root,
     cwd: run.cwd,
     outDir: run.outDir,
+    exec: o.exec,
   });
 }
 

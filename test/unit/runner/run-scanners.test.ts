@@ -516,3 +516,85 @@ describe('a history pass and a SARIF written from the tool’s own report', () =
     expect(failed).toMatchObject({ status: 'failed', error: 'deps.json: not JSON' });
   });
 });
+
+describe('a scanner that also reads the change’s history', () => {
+  let outDir: string;
+  beforeAll(async () => {
+    outDir = await mkdtemp(path.join(os.tmpdir(), 'controlgate-history-run-'));
+  });
+  afterAll(async () => {
+    await rm(outDir, { recursive: true, force: true });
+  });
+  const emptyLog = JSON.stringify({
+    version: '2.1.0',
+    runs: [{ tool: { driver: { name: 'fake' } }, results: [] }],
+  });
+  const history = { repoRoot: '/workspace', from: 'a'.repeat(40), to: 'b'.repeat(40) };
+
+  function historian(steps: string[]): Scanner {
+    return {
+      id: 'fake',
+      displayName: 'Fake',
+      scope: 'file',
+      selectFiles: (files) => [...files],
+      locate: async () => ({ command: '/bin/fake', version: '1.0.0', source: 'path' }),
+      plan: ({ files }) => ({ file: '/bin/fake', args: ['tree', ...files] }),
+      planHistory: ({ history: h }) => ({ file: '/bin/fake', args: ['history', `${h.from}..${h.to}`] }),
+      writeSarif: async () => {
+        steps.push('writeSarif');
+      },
+      historyResults: async (_history, _tree, context) => {
+        steps.push(`historyResults ${typeof context.exec}`);
+      },
+      interpretExit: (code) => (code === 0 ? 'clean' : 'error'),
+    };
+  }
+
+  async function run(withHistory: boolean, steps: string[]) {
+    const exec: Exec = async (request) => {
+      steps.push(request.args.join(' '));
+      return execResult({ stdout: emptyLog });
+    };
+    const [result] = await runScanners({
+      root: '/workspace',
+      target: '/workspace',
+      files: [],
+      scanners: [
+        {
+          scanner: historian(steps),
+          options: { timeoutSeconds: 60, extraArgs: [] },
+          files: [],
+          ...(withHistory ? { history } : {}),
+        },
+      ],
+      outDir,
+      exec,
+      toolsDir: '/nonexistent',
+      env: {},
+      concurrency: 1,
+      clock: systemClock,
+    });
+    return result;
+  }
+
+  it('runs on a change without files, since its commits may hold what its files no longer do', async () => {
+    const steps: string[] = [];
+    const result = await run(true, steps);
+    expect(result?.status).toBe('ok');
+    // The tool's report is turned into SARIF after each command; historyResults can start git.
+    expect(steps).toEqual([
+      'tree',
+      'writeSarif',
+      `history ${'a'.repeat(40)}..${'b'.repeat(40)}`,
+      'writeSarif',
+      'historyResults function',
+    ]);
+  });
+
+  it('is skipped without files when there is no history to read', async () => {
+    const steps: string[] = [];
+    const result = await run(false, steps);
+    expect(result).toMatchObject({ status: 'skipped', error: 'no changed files for Fake' });
+    expect(steps).toEqual([]);
+  });
+});

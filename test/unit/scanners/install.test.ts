@@ -84,6 +84,7 @@ describe('installScanners', () => {
       ['semgrep', 'installed'],
       ['bandit', 'installed'],
       ['kics', 'failed'],
+      ['gitleaks', 'failed'],
     ]);
     expect(outcomes[2]?.detail).toMatch(/go mod download github\.com\/Checkmarx\/kics\/v2@v.* failed/);
     expect(pipInstalls()).toHaveLength(1);
@@ -102,7 +103,10 @@ describe('installScanners', () => {
   it('refuses unknown ids with an UnknownScannerError before anything runs', async () => {
     const install = installScanners(fakeTools(), tools, () => {}, ['semgrep', 'trivy'], { env });
     await expect(install).rejects.toBeInstanceOf(UnknownScannerError);
-    await expect(install).rejects.toMatchObject({ unknown: ['trivy'], valid: ['semgrep', 'bandit', 'kics'] });
+    await expect(install).rejects.toMatchObject({
+      unknown: ['trivy'],
+      valid: ['semgrep', 'bandit', 'kics', 'gitleaks'],
+    });
     expect(calls).toEqual([]);
   });
 

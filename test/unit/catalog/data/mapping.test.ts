@@ -85,7 +85,7 @@ const KICS_CATEGORIES = [
   'Bill Of Materials',
 ];
 
-const SCANNERS = ['semgrep', 'bandit', 'kics'] as const;
+const SCANNERS = ['semgrep', 'bandit', 'kics', 'gitleaks'] as const;
 const MATCH_KEYS = ['tool', 'rule', 'cwe', 'category', 'owasp', 'tag'];
 const ROW_KEYS = new Set([...MATCH_KEYS, 'criteria', 'advisory', 'rationale']);
 /** The contract the mapper implements: layers tried in this order. */
