@@ -20,8 +20,11 @@ const ENTRY_LINES = 6;
 export function packageLine(file: string, text: string, name: string, version: string): number {
   const lines = text.split(/\r?\n/);
   const starts = entryStarts(file, lines, name, version);
-  const withVersion = starts.find((i) =>
-    lines.slice(i, i + ENTRY_LINES).some((line) => mentionsVersion(line, version)),
+  // An entry ends where the next entry for the name begins (a nested copy right after it).
+  const withVersion = starts.find((i, k) =>
+    lines
+      .slice(i, Math.min(i + ENTRY_LINES, starts[k + 1] ?? lines.length))
+      .some((line) => mentionsVersion(line, version)),
   );
   const found = withVersion ?? starts[0];
   return found === undefined ? 1 : found + 1;

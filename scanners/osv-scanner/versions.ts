@@ -10,7 +10,7 @@ export function compareVersions(a: string, b: string): number {
   for (let i = 0; i < Math.max(ta.length, tb.length); i++) {
     const x = ta[i];
     const y = tb[i];
-    if (x === undefined) return y === undefined ? 0 : -tail(y);
+    if (x === undefined) return y === undefined ? 0 : 0 - tail(y) || 0;
     if (y === undefined) return tail(x);
     const order = compareToken(x, y);
     if (order !== 0) return order;
