@@ -1,9 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type * as Sarif from 'sarif';
-import { IDENTITY_FINGERPRINT } from '../../src/sarif/normalize.ts';
 import { normalizePypiName, packageLine } from './package-lines.ts';
 import { compareVersions } from './versions.ts';
+
+/**
+ * The `partialFingerprints` key normalization reads a result's identity from (IDENTITY_FINGERPRINT in
+ * src/sarif/normalize.ts, a higher layer than this folder; a unit test keeps the two equal).
+ */
+export const IDENTITY_KEY = 'controlgate/identity/v1';
 
 /** The part of OSV-Scanner's `--format json` report read here. */
 export interface OsvReport {
@@ -199,7 +204,7 @@ export async function osvReportToSarif(
               },
             },
           ],
-          partialFingerprints: { [IDENTITY_FINGERPRINT]: identityOf(ecosystem, name, ruleId) },
+          partialFingerprints: { [IDENTITY_KEY]: identityOf(ecosystem, name, ruleId) },
           properties: {
             package: { ecosystem, name, version: installed },
             fixedVersions: fixed ? [fixed] : [],

@@ -43,7 +43,7 @@ describe('enabledScannerIds', () => {
         ],
       },
     });
-    expect(enabledScannerIds(config)).toEqual(['semgrep', 'kics', 'trivy']);
-    expect(enabledScannerIds(configSchema.parse({}))).toEqual(['semgrep', 'bandit', 'kics']);
+    expect(enabledScannerIds(config)).toEqual(['semgrep', 'kics', 'osv-scanner', 'trivy']);
+    expect(enabledScannerIds(configSchema.parse({}))).toEqual(['semgrep', 'bandit', 'kics', 'osv-scanner']);
   });
 });

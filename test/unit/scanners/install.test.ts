@@ -84,8 +84,10 @@ describe('installScanners', () => {
       ['semgrep', 'installed'],
       ['bandit', 'installed'],
       ['kics', 'failed'],
+      ['osv-scanner', 'failed'],
     ]);
     expect(outcomes[2]?.detail).toMatch(/go mod download github\.com\/Checkmarx\/kics\/v2@v.* failed/);
+    expect(outcomes[3]?.detail).toMatch(/go mod download github\.com\/google\/osv-scanner\/v2@v.* failed/);
     expect(pipInstalls()).toHaveLength(1);
     expect(goCalls()[0]?.args.slice(0, 2)).toEqual(['mod', 'download']);
   });
@@ -102,7 +104,10 @@ describe('installScanners', () => {
   it('refuses unknown ids with an UnknownScannerError before anything runs', async () => {
     const install = installScanners(fakeTools(), tools, () => {}, ['semgrep', 'trivy'], { env });
     await expect(install).rejects.toBeInstanceOf(UnknownScannerError);
-    await expect(install).rejects.toMatchObject({ unknown: ['trivy'], valid: ['semgrep', 'bandit', 'kics'] });
+    await expect(install).rejects.toMatchObject({
+      unknown: ['trivy'],
+      valid: ['semgrep', 'bandit', 'kics', 'osv-scanner'],
+    });
     expect(calls).toEqual([]);
   });
 

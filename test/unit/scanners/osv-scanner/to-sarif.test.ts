@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   findingMessage,
   fixedVersion,
+  IDENTITY_KEY,
   identityOf,
   type OsvRecord,
   type OsvReport,
@@ -217,6 +218,10 @@ describe('securitySeverity', () => {
 });
 
 describe('primaryId and identityOf', () => {
+  it('writes the identity under the key normalization reads', () => {
+    expect(IDENTITY_KEY).toBe(IDENTITY_FINGERPRINT);
+  });
+
   it('prefers the GHSA id, among the ids or their aliases', () => {
     expect(primaryId(['PYSEC-2021-66'], ['CVE-2020-28493', 'GHSA-g3rq-g295-4j3m', 'PYSEC-2021-66'])).toBe(
       'GHSA-g3rq-g295-4j3m',
