@@ -1,4 +1,12 @@
-import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type * as Sarif from 'sarif';
@@ -6,6 +14,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { osvRunProblem, osvScanner } from '../../../../scanners/osv-scanner/plugin.ts';
 import { parseVersion } from '../../../../src/tools/versions.ts';
 import { REPO_ROOT } from '../../../support/cli.ts';
+import { execResult } from '../../../support/exec-result.ts';
 import { writeOsvDatabase } from '../../../support/osv-database.ts';
 
 const scratch = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'controlgate-osv-plugin-')));
@@ -107,6 +116,22 @@ describe('osvScanner exit codes and run checks', () => {
     expect(parseVersion('osv-scanner version: 2.5.0\nosv-scalibr version: 0.4.5\ncommit: n/a\n')).toBe(
       '2.5.0',
     );
+  });
+
+  it('is found through CONTROLGATE_OSV_SCANNER_BIN (the id with _ for -, a name shells can set)', async () => {
+    const binary = path.join(scratch, 'my-osv-scanner');
+    writeFileSync(binary, '#!/bin/sh\n');
+    chmodSync(binary, 0o755);
+    const located = await osvScanner.locate({
+      // OSV-Scanner 2.5.0's own answer to --version.
+      exec: async () =>
+        execResult({
+          stdout: 'osv-scanner version: 2.5.0\nosv-scalibr version: 0.4.5\ncommit: n/a\nbuilt at: n/a\n',
+        }),
+      toolsDir: path.join(scratch, 'no-tools'),
+      env: { CONTROLGATE_OSV_SCANNER_BIN: binary },
+    });
+    expect(located).toMatchObject({ command: binary, version: '2.5.0', source: 'configured' });
   });
 
   it('fails a run that could not load an ecosystem, naming it', async () => {
