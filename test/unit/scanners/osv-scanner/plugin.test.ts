@@ -146,4 +146,9 @@ describe('osvScanner exit codes and run checks', () => {
       await osvRunProblem(outDir, 'Loaded npm local db from /db/osv-scalibr/npm/all.zip\n'),
     ).toBeUndefined();
   });
+
+  it('fails a run that left no report: what it found is unknown', async () => {
+    const empty = mkdtempSync(path.join(scratch, 'no-report-'));
+    expect(await osvRunProblem(empty, '')).toMatch(/wrote no readable .*osv-scanner\.json/);
+  });
 });
