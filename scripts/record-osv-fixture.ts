@@ -2,9 +2,9 @@
  * Records OSV-Scanner's real JSON report for the unit tests: runs it exactly as its plugin does, offline,
  * on test/fixtures/osv-scanner/project against the test database (test/support/osv-database.ts),
  * and keeps the report with the checkout path replaced by `<root>` (tests put their own back).
- *   node scripts/record-osv-fixture.ts
+ *   npm run fixtures:record-osv
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { osvScanner } from '../scanners/osv-scanner/plugin.ts';
@@ -23,7 +23,6 @@ try {
   const tool = await osvScanner.locate({ exec: realExec, toolsDir: toolsDir(), env: process.env });
   const outDir = path.join(scratch, 'out');
   const options = osvScanner.config.options(osvScanner.config.schema.parse({ database }), workspace.root);
-  const { mkdir } = await import('node:fs/promises');
   await mkdir(outDir, { recursive: true });
   const plan = osvScanner.plan({
     root: workspace.root,
