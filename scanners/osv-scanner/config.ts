@@ -1,4 +1,4 @@
-import { realpathSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../../src/errors.ts';
@@ -31,9 +31,9 @@ function within(outer: string, inner: string): boolean {
 }
 
 /**
- * The database folder as an absolute path. It must lie outside the workspace: the scanned change
+ * The database folder as an absolute path. It must lie outside the workspace (the scanned change
  * can edit any file in it, and a database the change edits could drop the advisories that would
- * flag it.
+ * flag it) and exist.
  */
 export function resolveDatabase(database: string, root: string): string {
   const absolute = path.resolve(root, database);
@@ -43,7 +43,22 @@ export function resolveDatabase(database: string, root: string): string {
         'since a change could edit an advisory database kept in the repository it changes',
     ]);
   }
+  if (!isFolder(absolute)) {
+    // Said here, not left to OSV-Scanner, whose own error names neither the setting nor the folder.
+    throw new ConfigError(CONFIG_FILE, [
+      `${FIELD}: ${JSON.stringify(database)} (${absolute}) is not a folder; expected a folder holding ` +
+        'the advisory database, <Ecosystem>/all.zip per ecosystem (docs/osv-scanner.md says how to fill one)',
+    ]);
+  }
   return absolute;
+}
+
+function isFolder(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 /** `scanners.osv-scanner` in .controlgate.yml. */

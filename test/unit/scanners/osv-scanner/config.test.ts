@@ -29,8 +29,20 @@ describe('osvScannerConfig', () => {
   });
 
   it('resolves a relative database folder against the workspace root', () => {
-    expect(optionsOf({ database: '../osv-db' }, '/work/repo').database).toBe('/work/osv-db');
-    expect(optionsOf({ database: '/var/cache/osv' }, '/work/repo').database).toBe('/var/cache/osv');
+    const root = path.join(scratch, 'work', 'repo');
+    mkdirSync(root, { recursive: true });
+    mkdirSync(path.join(scratch, 'work', 'osv-db'));
+    expect(optionsOf({ database: '../osv-db' }, root).database).toBe(path.join(scratch, 'work', 'osv-db'));
+    expect(optionsOf({ database: path.join(scratch, 'work', 'osv-db') }, root).database).toBe(
+      path.join(scratch, 'work', 'osv-db'),
+    );
+  });
+
+  it('refuses a folder that does not exist, naming the setting and the path', () => {
+    const error = configError(() => optionsOf({ database: '/nonexistent/osv-db' }, '/work/repo'));
+    expect(error.file).toBe('.controlgate.yml');
+    expect(error.problems[0]).toContain('scanners.osv-scanner.database: "/nonexistent/osv-db"');
+    expect(error.problems[0]).toContain('is not a folder; expected a folder holding the advisory database');
   });
 
   it.each(['osv-db', '.', './vendor/../osv'])(
