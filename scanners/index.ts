@@ -3,6 +3,7 @@ import { bandit } from './bandit/plugin.ts';
 import { type CommandScannerDefinition, commandScanner } from './command/plugin.ts';
 import { gitleaks } from './gitleaks/plugin.ts';
 import { kics } from './kics/plugin.ts';
+import { osvScanner } from './osv-scanner/plugin.ts';
 import { semgrep } from './semgrep/plugin.ts';
 import type { Scanner, ScannerConfig } from './types.ts';
 
@@ -13,7 +14,13 @@ export type BuiltinScanner = Scanner & { config: ScannerConfig };
  * Built-in scanners, each under its id. A new scanner is a folder here plus one line in this object;
  * its key is its section under `scanners:` in .controlgate.yml (typed, for the config schema).
  */
-export const BUILTIN_PLUGINS = { semgrep, bandit, kics, gitleaks } satisfies Record<string, BuiltinScanner>;
+export const BUILTIN_PLUGINS = {
+  semgrep,
+  bandit,
+  kics,
+  gitleaks,
+  'osv-scanner': osvScanner,
+} satisfies Record<string, BuiltinScanner>;
 
 export type BuiltinScannerId = keyof typeof BUILTIN_PLUGINS;
 

@@ -42,13 +42,22 @@ export interface ToolSpec {
 }
 
 /**
+ * The variable naming a scanner's binary: `CONTROLGATE_<ID>_BIN`, a `-` in the id written `_`
+ * (`CONTROLGATE_OSV_SCANNER_BIN`), since shells cannot set a name with a hyphen.
+ */
+export function binVariable(id: string): string {
+  return `CONTROLGATE_${id.toUpperCase().replaceAll('-', '_')}_BIN`;
+}
+
+/**
  * Finds a scanner: an explicit CONTROLGATE_<ID>_BIN wins, then the project's tools folder, then PATH.
  * One from the tools folder must still be exactly what its install recorded, or it is refused with a
  * ToolChangedError (fail closed); one from PATH or CONTROLGATE_<ID>_BIN is the user's choice and is
  * not checked. Asks the tool for its version so the report says exactly what ran.
  */
 export async function locateTool(spec: ToolSpec, context: LocateContext): Promise<LocatedTool> {
-  const override = context.env[`CONTROLGATE_${spec.id.toUpperCase()}_BIN`];
+  const variable = binVariable(spec.id);
+  const override = context.env[variable];
   const installed = spec.installedAt(context.toolsDir);
   let command: string | undefined;
   let source: LocatedTool['source'];
@@ -64,7 +73,7 @@ export async function locateTool(spec: ToolSpec, context: LocateContext): Promis
   }
   if (!command || (source !== 'path' && !isExecutable(command))) {
     throw new ToolMissingError(
-      `${spec.binary} not found (looked in ${override ? `CONTROLGATE_${spec.id.toUpperCase()}_BIN=${override}, ` : ''}${installed} and PATH); run \`npm run scanners:install\``,
+      `${spec.binary} not found (looked in ${override ? `${variable}=${override}, ` : ''}${installed} and PATH); run \`npm run scanners:install\``,
     );
   }
   if (source === 'tools-dir') {

@@ -12,8 +12,9 @@ import { GitRepo } from '../support/git-repo.ts';
  * Real git repositories, the real Bandit, the built CLI.
  */
 
-/** Only Bandit: fast, and enough to show the rules. Semgrep and KICS are off in the base's policy. */
-const BASE_CONFIG = 'scanners:\n  semgrep:\n    enabled: false\n  kics:\n    enabled: false\n';
+/** Only Bandit: fast, and enough to show the rules. Semgrep, KICS and OSV-Scanner are off in the base's policy. */
+const BASE_CONFIG =
+  'scanners:\n  semgrep:\n    enabled: false\n  kics:\n    enabled: false\n  osv-scanner:\n    enabled: false\n';
 const VULNERABLE = 'import subprocess\n\n\ndef run(cmd):\n    subprocess.call(cmd, shell=True)\n';
 
 const repos: GitRepo[] = [];

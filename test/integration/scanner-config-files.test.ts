@@ -19,7 +19,7 @@ import { GitRepo } from '../support/git-repo.ts';
  */
 
 const only = (id: string) =>
-  `scanners:\n${['semgrep', 'bandit', 'kics'].map((s) => `  ${s}:\n    enabled: ${s === id}\n`).join('')}`;
+  `scanners:\n${['semgrep', 'bandit', 'kics', 'osv-scanner'].map((s) => `  ${s}:\n    enabled: ${s === id}\n`).join('')}`;
 
 const repos: GitRepo[] = [];
 afterAll(() => {

@@ -43,7 +43,13 @@ describe('enabledScannerIds', () => {
         ],
       },
     });
-    expect(enabledScannerIds(config)).toEqual(['semgrep', 'kics', 'gitleaks', 'trivy']);
-    expect(enabledScannerIds(configSchema.parse({}))).toEqual(['semgrep', 'bandit', 'kics', 'gitleaks']);
+    expect(enabledScannerIds(config)).toEqual(['semgrep', 'kics', 'gitleaks', 'osv-scanner', 'trivy']);
+    expect(enabledScannerIds(configSchema.parse({}))).toEqual([
+      'semgrep',
+      'bandit',
+      'kics',
+      'gitleaks',
+      'osv-scanner',
+    ]);
   });
 });

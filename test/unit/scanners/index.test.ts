@@ -24,8 +24,8 @@ function thrown(run: () => unknown): unknown {
 }
 
 describe('BUILTIN_SCANNERS', () => {
-  it('registers semgrep, bandit, kics and gitleaks under their own ids', () => {
-    expect([...BUILTIN_SCANNERS.keys()]).toEqual(['semgrep', 'bandit', 'kics', 'gitleaks']);
+  it('registers semgrep, bandit, kics, gitleaks and osv-scanner under their own ids', () => {
+    expect([...BUILTIN_SCANNERS.keys()]).toEqual(['semgrep', 'bandit', 'kics', 'gitleaks', 'osv-scanner']);
     for (const [id, scanner] of BUILTIN_SCANNERS) expect(scanner.id).toBe(id);
   });
 
@@ -51,7 +51,7 @@ describe('BUILTIN_SCANNERS', () => {
 describe('scannerRegistry', () => {
   it('adds custom scanners after the built-ins', () => {
     const registry = scannerRegistry([custom('trivy')]);
-    expect([...registry.keys()]).toEqual(['semgrep', 'bandit', 'kics', 'gitleaks', 'trivy']);
+    expect([...registry.keys()]).toEqual(['semgrep', 'bandit', 'kics', 'gitleaks', 'osv-scanner', 'trivy']);
     expect(registry.get('trivy')?.id).toBe('trivy');
   });
 
@@ -95,8 +95,9 @@ describe('pickScanners', () => {
     expect(error).toMatchObject({
       name: 'UnknownScannerError',
       unknown: ['snyk', 'zap'],
-      valid: ['semgrep', 'bandit', 'kics', 'gitleaks', 'trivy'],
-      message: 'unknown scanner "snyk", "zap"; valid scanners: semgrep, bandit, kics, gitleaks, trivy',
+      valid: ['semgrep', 'bandit', 'kics', 'gitleaks', 'osv-scanner', 'trivy'],
+      message:
+        'unknown scanner "snyk", "zap"; valid scanners: semgrep, bandit, kics, gitleaks, osv-scanner, trivy',
     });
   });
 

@@ -85,8 +85,10 @@ describe('installScanners', () => {
       ['bandit', 'installed'],
       ['kics', 'failed'],
       ['gitleaks', 'failed'],
+      ['osv-scanner', 'failed'],
     ]);
     expect(outcomes[2]?.detail).toMatch(/go mod download github\.com\/Checkmarx\/kics\/v2@v.* failed/);
+    expect(outcomes[4]?.detail).toMatch(/go mod download github\.com\/google\/osv-scanner\/v2@v.* failed/);
     expect(pipInstalls()).toHaveLength(1);
     expect(goCalls()[0]?.args.slice(0, 2)).toEqual(['mod', 'download']);
   });
@@ -105,7 +107,7 @@ describe('installScanners', () => {
     await expect(install).rejects.toBeInstanceOf(UnknownScannerError);
     await expect(install).rejects.toMatchObject({
       unknown: ['trivy'],
-      valid: ['semgrep', 'bandit', 'kics', 'gitleaks'],
+      valid: ['semgrep', 'bandit', 'kics', 'gitleaks', 'osv-scanner'],
     });
     expect(calls).toEqual([]);
   });

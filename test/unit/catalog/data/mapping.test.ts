@@ -85,7 +85,7 @@ const KICS_CATEGORIES = [
   'Bill Of Materials',
 ];
 
-const SCANNERS = ['semgrep', 'bandit', 'kics', 'gitleaks'] as const;
+const SCANNERS = ['semgrep', 'bandit', 'kics', 'gitleaks', 'osv-scanner'] as const;
 const MATCH_KEYS = ['tool', 'rule', 'cwe', 'category', 'owasp', 'tag'];
 const ROW_KEYS = new Set([...MATCH_KEYS, 'criteria', 'advisory', 'rationale']);
 /** The contract the mapper implements: layers tried in this order. */
@@ -372,7 +372,16 @@ describe('mapping.yml', () => {
       expect(listed, `coverage.${scanner}`).toBeDefined();
       for (const id of listed ?? []) expect(criterionIds.has(id), `coverage.${scanner}: ${id}`).toBe(true);
       const reachable = new Set(['CC7.1']);
-      for (const { row } of allRows) {
+      // A rule row matching every finding of the scanner (OSV-Scanner's) decides them all in the
+      // rule layer, so no later layer's rows can reach them.
+      const catchAll = layer('rule').some(
+        (row) =>
+          row.tool === scanner &&
+          row.rule === '*' &&
+          MATCH_KEYS.every((k) => k === 'tool' || k === 'rule' || row[k as keyof Row] === undefined),
+      );
+      for (const { row, layer: at } of allRows) {
+        if (catchAll && at !== 'rule') continue;
         if (row.tool === undefined || row.tool === scanner)
           for (const id of row.criteria ?? []) reachable.add(id);
       }
@@ -389,6 +398,20 @@ describe('mapping.yml', () => {
     for (const [scanner, listed] of Object.entries(mapping.coverage)) {
       for (const id of listed) expect(criterionIds.has(id), `coverage.${scanner}: ${id}`).toBe(true);
     }
+  });
+
+  it("decides every OSV-Scanner finding by its rule row, whatever the advisory's CWE", () => {
+    const mapper = new Mapper(mappingSchema.parse(mapping));
+    const result = mapper.map({
+      scanner: 'osv-scanner',
+      ruleId: 'GHSA-35jh-r3h4-6jhm',
+      cwe: ['CWE-77', 'CWE-94'],
+      category: undefined,
+      tags: ['security', 'vulnerability', 'dependency', 'CVE-2021-23337'],
+    });
+    expect(result.layer).toBe('rule');
+    expect(result.unmapped).toBeFalsy();
+    expect([...result.criteria].sort()).toEqual(['CC7.1', 'CC8.1']);
   });
 
   it('leaves no example-app fixture finding unmapped', () => {
