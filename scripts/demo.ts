@@ -4,6 +4,9 @@
  * only exit 2 (could not evaluate) fails the script.
  */
 import { spawnSync } from 'node:child_process';
+import os from 'node:os';
+import path from 'node:path';
+import { writeDemoOsvDatabase } from './osv-database.ts';
 
 const out = 'out/demo';
 const args = [
@@ -17,7 +20,13 @@ const args = [
   '--evidence-zip',
   `${out}/evidence.zip`,
 ];
-const run = spawnSync(process.execPath, args, { stdio: 'inherit' });
+// OSV-Scanner matches the app's lockfiles offline, against the demo's advisory records
+// (examples/osv-database), zipped into a folder outside the repository as the scanner requires.
+const database = writeDemoOsvDatabase(path.join(os.tmpdir(), 'controlgate-demo-osv-database'));
+const run = spawnSync(process.execPath, args, {
+  stdio: 'inherit',
+  env: { ...process.env, CONTROLGATE_OSV_DATABASE: process.env.CONTROLGATE_OSV_DATABASE ?? database },
+});
 const code = run.status ?? 2;
 console.log(
   code === 1

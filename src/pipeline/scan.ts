@@ -105,6 +105,19 @@ export interface ScanOutcome {
   policyTexts?: { judged: PolicyTexts; proposed?: PolicyTexts };
 }
 
+/**
+ * The job's own settings where the policy leaves them open: `CONTROLGATE_OSV_DATABASE` names
+ * OSV-Scanner's offline database folder (a cache the CI job fills, wherever the runner keeps it)
+ * unless the policy names one. Where the database is, not what it holds, is the job's to say; the
+ * folder must still lie outside the workspace (scanners/osv-scanner/config.ts).
+ */
+function withJobDefaults(config: Config, env: NodeJS.ProcessEnv): Config {
+  const database = env.CONTROLGATE_OSV_DATABASE;
+  const osv = config.scanners['osv-scanner'];
+  if (!database || osv.database !== undefined) return config;
+  return { ...config, scanners: { ...config.scanners, 'osv-scanner': { ...osv, database } } };
+}
+
 /** Runs one scan: config, files, scanners in parallel, normalized findings. Pure data out. */
 export async function scan(request: ScanRequest): Promise<ScanOutcome> {
   const clock = request.clock ?? systemClock;
@@ -131,7 +144,8 @@ export async function scan(request: ScanRequest): Promise<ScanOutcome> {
     if (!request.outDir) await rm(outDir, { recursive: true, force: true });
     throw error;
   });
-  const { config, configFile, waivers, waiversFile } = policy;
+  const { configFile, waivers, waiversFile } = policy;
+  const config = withJobDefaults(policy.config, request.env);
   const registry = scannerRegistry(
     config.scanners.custom.map((c) => ({
       id: c.id,

@@ -1,6 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { strToU8, zipSync } from 'fflate';
+import { writeOsvDatabase as writeDatabase } from '../../scripts/osv-database.ts';
 
 /*
  * An offline OSV database for tests, in osv.dev's own export format: one `<Ecosystem>/all.zip` per
@@ -105,30 +103,11 @@ export const ALL_TEST_ADVISORIES: readonly OsvTestRecord[] = [
   X_TEXT_DOS,
 ];
 
-/**
- * Writes the records as a database folder: `<dir>/<Ecosystem>/all.zip` (osv.dev's export layout),
- * or `<dir>/osv-scalibr/<Ecosystem>/all.zip` (what OSV-Scanner's own download leaves). Returns `dir`.
- */
+/** Writes the records (all of the above by default) as a database folder; see scripts/osv-database.ts. */
 export function writeOsvDatabase(
   dir: string,
   records: readonly OsvTestRecord[] = ALL_TEST_ADVISORIES,
   layout: 'export' | 'osv-scalibr' = 'export',
 ): string {
-  const byEcosystem = new Map<string, Record<string, Uint8Array>>();
-  for (const record of records) {
-    const ecosystem = record.affected[0]?.package.ecosystem ?? 'unknown';
-    const files = byEcosystem.get(ecosystem) ?? {};
-    files[`${record.id}.json`] = strToU8(JSON.stringify(record, null, 2));
-    byEcosystem.set(ecosystem, files);
-  }
-  const root = layout === 'export' ? dir : path.join(dir, 'osv-scalibr');
-  for (const [ecosystem, files] of byEcosystem) {
-    mkdirSync(path.join(root, ecosystem), { recursive: true });
-    // A fixed date: the same records make the same bytes, so hashes in tests are stable.
-    writeFileSync(
-      path.join(root, ecosystem, 'all.zip'),
-      zipSync(files, { mtime: new Date('2024-01-01T00:00:00Z') }),
-    );
-  }
-  return dir;
+  return writeDatabase(dir, records, layout);
 }
