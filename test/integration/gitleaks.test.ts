@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorMessage } from '../../src/errors.ts';
 import { type JsonReport, parseJsonReport } from '../../src/report/json-report-schema.ts';
-import { REPO_ROOT } from '../support/cli.ts';
+import { CLI, REPO_ROOT } from '../support/cli.ts';
 import { GitRepo } from '../support/git-repo.ts';
 import { makeCanaries, materialize, needles, placements } from '../support/secret-canaries.ts';
 import { type NodeRun, spawnNode } from '../support/spawn-node.ts';
@@ -16,11 +16,7 @@ import { type NodeRun, spawnNode } from '../support/spawn-node.ts';
  * out anywhere. A pull request that adds a token and removes it again is still blocked (the secret is
  * in its history). A token Semgrep finds too is one problem. A `gitleaks:allow` or `.gitleaksignore`
  * entry the change adds does not unblock it; one the base has is honoured.
- *
- * The CLI runs from source (src/cli.ts, Node strips the types): the bundle in dist/ is rebuilt from
- * it by `npm run build`, and until then would not hold this scanner.
  */
-const CLI_SOURCE = path.join(REPO_ROOT, 'src', 'cli.ts');
 const OUT = path.join(REPO_ROOT, 'out', process.env.CONTROLGATE_TEST_OUT ?? 'test', 'gitleaks');
 
 type Finding = JsonReport['findings'][number];
@@ -37,7 +33,7 @@ function tempDir(prefix: string): string {
 }
 
 async function scan(target: string, args: string[]): Promise<{ run: NodeRun; report: JsonReport }> {
-  const run = await spawnNode(CLI_SOURCE, ['scan', target, '--format', 'json', '--no-progress', ...args], {
+  const run = await spawnNode(CLI, ['scan', target, '--format', 'json', '--no-progress', ...args], {
     cwd: REPO_ROOT,
     env: { ...process.env, TMPDIR: tempDir('controlgate-gitleaks-tmp-') },
     timeoutMs: 240_000,

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorMessage } from '../../src/errors.ts';
 import { type JsonReport, parseJsonReport } from '../../src/report/json-report-schema.ts';
-import { REPO_ROOT } from '../support/cli.ts';
+import { CLI } from '../support/cli.ts';
 import { GitRepo } from '../support/git-repo.ts';
 import { LODASH_REDOS, LODASH_TEMPLATE, writeOsvDatabase } from '../support/osv-database.ts';
 import { type NodeRun, spawnNode } from '../support/spawn-node.ts';
@@ -12,12 +12,9 @@ import { type ToolFinding, toolFindings, toolFixed } from '../support/tool-findi
 
 /*
  * OSV-Scanner end to end: the real binary, offline against an advisory database the test builds
- * outside the repository, the CLI from source (dist/ is not rebuilt here), real git repositories
+ * outside the repository, the bundled CLI, real git repositories
  * for the pull request cases. Every scan runs in beforeAll, concurrently; the tests read results.
  */
-
-/** The CLI from source: Node 24 runs the TypeScript itself, so the plugin under test is the one used. */
-const CLI_SOURCE = path.join(REPO_ROOT, 'src', 'cli.ts');
 
 const cleanups: (() => void)[] = [];
 afterAll(() => {
@@ -44,7 +41,7 @@ interface Scan {
 function scanRun(cwd: string, args: readonly string[]): Promise<NodeRun> {
   const tmp = scratchDir('controlgate-osv-tmp-');
   return spawnNode(
-    CLI_SOURCE,
+    CLI,
     ['scan', '--format', 'json', '--no-evidence', '--no-progress', '--scanners', 'osv-scanner', ...args],
     { cwd, env: { ...process.env, TMPDIR: tmp }, timeoutMs: 300_000 },
   );
