@@ -1,6 +1,6 @@
 /** Helpers the benchmarks share, so each script measures and reports its figures the same way. */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -261,4 +261,36 @@ export function markdownTable(
 /** Seconds for a table cell: one decimal, or two below 10 s where a tenth would hide the difference. */
 export function seconds(value: number): string {
   return value < 10 ? value.toFixed(2) : value.toFixed(1);
+}
+
+/** Bytes under a folder, symbolic links not followed: how much a CI cache of it would hold. */
+export function folderBytes(dir: string): number {
+  let total = 0;
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return 0;
+  }
+  for (const name of entries) {
+    const full = path.join(dir, name);
+    const stat = lstatSync(full);
+    total += stat.isDirectory() ? folderBytes(full) : stat.size;
+  }
+  return total;
+}
+
+/** Go's module cache is read-only by design; removing it needs write permission back first. */
+export function makeWritable(dir: string): void {
+  let entries: string[];
+  try {
+    chmodSync(dir, 0o755);
+    entries = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of entries) {
+    const full = path.join(dir, name);
+    if (lstatSync(full).isDirectory()) makeWritable(full);
+  }
 }

@@ -10,7 +10,7 @@
  * Go module proxy, and builds KICS: about 3 minutes and 2 GB of temporary files, removed at the end.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -19,9 +19,11 @@ import { parseArgs } from 'node:util';
 import { BUILTIN_SCANNERS } from '../scanners/index.ts';
 import { toolsDir } from '../src/paths.ts';
 import {
+  folderBytes,
   idleWaiter,
   loadAverage,
   machineSummary,
+  makeWritable,
   markdownTable,
   median,
   positiveInt,
@@ -51,38 +53,6 @@ const waitSeconds = 60 * positiveInt(flags['wait-minutes'], '--wait-minutes', 0)
 // Between runs: wait while other processes are busy, up to the same time in all.
 const waitForIdle = idleWaiter(waitSeconds);
 
-/** Bytes under a folder, symbolic links not followed: how much a CI cache of it would hold. */
-function folderBytes(dir: string): number {
-  let total = 0;
-  let entries: string[];
-  try {
-    entries = readdirSync(dir);
-  } catch {
-    return 0;
-  }
-  for (const name of entries) {
-    const full = path.join(dir, name);
-    const stat = lstatSync(full);
-    total += stat.isDirectory() ? folderBytes(full) : stat.size;
-  }
-  return total;
-}
-
-/** Go's module cache is read-only by design; removing it needs write permission back first. */
-function makeWritable(dir: string): void {
-  let entries: string[];
-  try {
-    chmodSync(dir, 0o755);
-    entries = readdirSync(dir);
-  } catch {
-    return;
-  }
-  for (const name of entries) {
-    const full = path.join(dir, name);
-    if (lstatSync(full).isDirectory()) makeWritable(full);
-  }
-}
-
 const mib = (bytes: number): string => `${Math.round(bytes / 2 ** 20).toLocaleString('en')} MiB`;
 
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'controlgate-bench-install-'));
@@ -103,7 +73,7 @@ const env: NodeJS.ProcessEnv = flags['no-cold'] ? { ...process.env } : { ...proc
 function toolLines(run: Timed): string[] {
   return run.stdout
     .split('\n')
-    .filter((l) => /^(semgrep|bandit|kics)\b/.test(l))
+    .filter((l) => /^(semgrep|bandit|kics|gitleaks|osv-scanner)\b/.test(l))
     .map((l) => l.replaceAll(scratch, '<tmp>'));
 }
 
@@ -192,7 +162,7 @@ async function restoredCache(source: string): Promise<{ row: string[]; details: 
     const walls = runs.map((r) => r.wall);
     const restoredLines = (runs.at(-1)?.stdout ?? '')
       .split('\n')
-      .filter((l) => /^(scanners restored|semgrep|bandit|kics)\b/.test(l))
+      .filter((l) => /^(scanners restored|semgrep|bandit|kics|gitleaks|osv-scanner)\b/.test(l))
       .map((l) => l.replaceAll(scratch, '<tmp>'));
     return {
       row: [
