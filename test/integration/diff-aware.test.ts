@@ -665,6 +665,8 @@ describe('the gate on a change that only moves an existing high finding', () => 
       semgrep: ['ok', 2],
       bandit: ['ok', 2],
       kics: ['skipped', 0],
+      // Secrets are judged per file too: the change's two files.
+      gitleaks: ['ok', 2],
       // No lockfile in the repository.
       'osv-scanner': ['skipped', 0],
     });

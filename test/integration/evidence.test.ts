@@ -28,7 +28,9 @@ const EXPECTED_FILES = [
   'run.json',
   'sarif/merged.sarif',
   'sarif/raw/bandit.sarif',
+  'sarif/raw/gitleaks.sarif',
   'sarif/raw/kics.sarif',
+  'sarif/raw/osv-scanner.sarif',
   'sarif/raw/semgrep.sarif',
 ];
 
@@ -89,8 +91,8 @@ describe('the evidence bundle of the example-app scan', () => {
       ['semgrep', 'ok'],
       ['bandit', 'ok'],
       ['kics', 'ok'],
-      // The example app has no lockfile.
-      ['osv-scanner', 'skipped'],
+      ['gitleaks', 'ok'],
+      ['osv-scanner', 'ok'],
     ]);
     for (const s of facts.scanners.filter((x) => x.status !== 'skipped')) {
       expect(s.version).toMatch(/^\d+\.\d+\.\d+$/);
@@ -126,14 +128,25 @@ describe('the evidence bundle of the example-app scan', () => {
       executable: { sha256: string } | null;
       installRecord: { sha256: string; files: number } | null;
       queries?: { sha256: string; count: number };
+      database?: unknown;
     }[];
-    expect(tools.map((t) => t.id)).toEqual(['semgrep', 'bandit', 'kics', 'osv-scanner']);
-    // A scanner that was skipped (OSV-Scanner: no lockfile) ran no executable.
-    expect(tools.find((t) => t.id === 'osv-scanner')?.executable).toBeNull();
-    for (const t of tools.filter((x) => x.id !== 'osv-scanner')) {
+    expect(tools.map((t) => t.id)).toEqual(['semgrep', 'bandit', 'kics', 'gitleaks', 'osv-scanner']);
+    for (const t of tools) {
       expect(t.executable?.sha256, t.id).toMatch(/^[0-9a-f]{64}$/);
-      expect(t.installRecord?.files, t.id).toBeGreaterThan(10);
+      // The venv and KICS record thousands of files; a Go binary's folder records the binary alone.
+      expect(t.installRecord?.files, t.id).toBeGreaterThanOrEqual(
+        ['gitleaks', 'osv-scanner'].includes(t.id) ? 1 : 10,
+      );
     }
+    // The advisory database OSV-Scanner matched against: the demo's, offline, with its newest record's date.
+    expect(tools.find((t) => t.id === 'osv-scanner')?.database).toMatchObject({
+      kind: 'offline',
+      snapshot: '2026-11-30T00:00:00Z',
+      files: [
+        { path: 'PyPI/all.zip', sha256: expect.stringMatching(/^[0-9a-f]{64}$/), records: 1 },
+        { path: 'npm/all.zip', sha256: expect.stringMatching(/^[0-9a-f]{64}$/), records: 1 },
+      ],
+    });
     expect(tools.find((t) => t.id === 'kics')?.queries?.count).toBeGreaterThan(1000);
     expect(facts.failMode).toEqual({ setting: 'auto', applied: 'enforce', because: null });
     const report = JSON.parse(readFileSync(path.join(bundle, 'controlgate.json'), 'utf8')) as {

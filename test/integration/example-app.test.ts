@@ -42,15 +42,16 @@ describe('controlgate scan on the example app, with the real scanners', () => {
       ['semgrep', 'ok'],
       ['bandit', 'ok'],
       ['kics', 'ok'],
-      // The example app has no lockfile.
-      ['osv-scanner', 'skipped'],
+      ['gitleaks', 'ok'],
+      // Its lockfile and requirements, matched offline against examples/osv-database.
+      ['osv-scanner', 'ok'],
     ]);
     for (const s of report.scanners.filter((x) => x.status !== 'skipped'))
       expect(s.version).toMatch(/^\d+\.\d+\.\d+$/);
   });
 
-  it('reports findings from all three scanners', () => {
-    for (const id of ['semgrep', 'bandit', 'kics']) {
+  it('reports findings from all five scanners', () => {
+    for (const id of ['semgrep', 'bandit', 'kics', 'gitleaks', 'osv-scanner']) {
       const count = toolFindings(report).filter((f) => f.scanner === id).length;
       expect(count, id).toBeGreaterThan(0);
       expect(report.scanners.find((s) => s.id === id)?.findings).toBe(count);
@@ -93,7 +94,7 @@ describe('controlgate scan on the example app, with the real scanners', () => {
     const raw = readdirSync(path.join(scan.outDir, 'raw'), { recursive: true })
       .map((f) => path.join(scan.outDir, 'raw', String(f)))
       .filter((f) => statSync(f).isFile());
-    expect(raw.filter((f) => f.endsWith('.sarif')).length).toBe(3);
+    expect(raw.filter((f) => f.endsWith('.sarif')).length).toBe(5);
     const outputs = [
       scan.stdout,
       scan.stderr,
@@ -117,6 +118,7 @@ describe('controlgate scan on the example app, with the real scanners', () => {
       'controlgate/semgrep/',
       'controlgate/bandit/',
       'controlgate/kics/',
+      'controlgate/gitleaks/',
       'controlgate/osv-scanner/',
     ]);
     // Every tool's result, one for one; the results of one problem are marked as such.

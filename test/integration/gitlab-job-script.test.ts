@@ -37,7 +37,7 @@ import { type ProcessRun, spawnProcess } from '../support/spawn-process.ts';
 const MR_IID = 7;
 const TAG = 'v0.0.0-test';
 const SYSTEM_PATH = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
-const SCANNERS_CACHED = ['venv', 'kics'] as const;
+const SCANNERS_CACHED = ['venv', 'kics', 'gitleaks'] as const;
 /** One job takes 10–40 s on two busy cores; the suite's default of 120 s is too close under load. */
 const JOB_TIMEOUT_MS = 300_000;
 
@@ -242,7 +242,7 @@ function expectGatedRun(result: JobRun): void {
   for (let dir = clone; dir !== path.dirname(dir); dir = path.dirname(dir)) {
     expect(existsSync(path.join(dir, 'node_modules')), `${dir}/node_modules is reachable`).toBe(false);
   }
-  for (const scanner of ['semgrep', 'bandit', 'kics']) {
+  for (const scanner of ['semgrep', 'bandit', 'kics', 'gitleaks']) {
     expect(log, `${scanner} should be found in the restored cache`).toMatch(
       new RegExp(`^${scanner} \\S+: already installed at ${projectDir}/\\.controlgate-tools/`, 'm'),
     );

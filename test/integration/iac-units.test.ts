@@ -53,9 +53,10 @@ describe('KICS judges the Terraform module a change touches', { timeout: 600_000
     const opened = report.findings.filter((f) => f.path === 'infra/main.tf' && f.baselineState === 'new');
     expect(opened.map((f) => f.ruleName)).toContain('Unrestricted Security Group Ingress');
     expect(report.controls.filter((c) => c.verdict === 'fail').map((c) => c.id)).toContain('CC6.6');
-    // The ledger's scope is the change's one file, judged by KICS (with its module beside it).
+    // The ledger's scope is the change's one file, judged by KICS (with its module beside it) and,
+    // for secrets, by Gitleaks.
     expect(report.coverage?.files).toEqual([
-      { path: 'infra/variables.tf', kind: 'file', state: 'judged', judgedBy: ['kics'] },
+      { path: 'infra/variables.tf', kind: 'file', state: 'judged', judgedBy: ['kics', 'gitleaks'] },
     ]);
   });
 });

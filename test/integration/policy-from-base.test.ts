@@ -14,7 +14,7 @@ import { GitRepo } from '../support/git-repo.ts';
 
 /** Only Bandit: fast, and enough to show the rules. Semgrep, KICS and OSV-Scanner are off in the base's policy. */
 const BASE_CONFIG =
-  'scanners:\n  semgrep:\n    enabled: false\n  kics:\n    enabled: false\n  osv-scanner:\n    enabled: false\n';
+  'scanners:\n  semgrep:\n    enabled: false\n  kics:\n    enabled: false\n  gitleaks:\n    enabled: false\n  osv-scanner:\n    enabled: false\n';
 const VULNERABLE = 'import subprocess\n\n\ndef run(cmd):\n    subprocess.call(cmd, shell=True)\n';
 
 const repos: GitRepo[] = [];

@@ -24,7 +24,8 @@ import { type NodeRun, spawnNode } from '../support/spawn-node.ts';
  * base/start/head SHAs; reruns only read; a fix resolves its discussion; a person's is never touched.
  */
 
-const CONFIG = 'scanners:\n  semgrep:\n    enabled: false\n  kics:\n    enabled: false\n';
+const CONFIG =
+  'scanners:\n  semgrep:\n    enabled: false\n  kics:\n    enabled: false\n  gitleaks:\n    enabled: false\n';
 const BASE_APP =
   'import subprocess\n\n\ndef run(cmd):\n    subprocess.call(\n        cmd,\n        shell=False,\n    )\n';
 const HEAD_LINES = [

@@ -19,7 +19,7 @@ import { GitRepo } from '../support/git-repo.ts';
  */
 
 const only = (id: string) =>
-  `scanners:\n${['semgrep', 'bandit', 'kics', 'osv-scanner'].map((s) => `  ${s}:\n    enabled: ${s === id}\n`).join('')}`;
+  `scanners:\n${['semgrep', 'bandit', 'kics', 'gitleaks', 'osv-scanner'].map((s) => `  ${s}:\n    enabled: ${s === id}\n`).join('')}`;
 
 const repos: GitRepo[] = [];
 afterAll(() => {
@@ -116,4 +116,24 @@ describe("a scanner's configuration file in the pull request does not steer it",
     });
     expect(found(report, 'infra/main.tf').length).toBeGreaterThan(0);
   }, 600_000); // KICS compiles its queries first: some 20 s a run, more beside other suites.
+
+  it('Gitleaks: a .gitleaks.toml (top and beside) allowing every path and the rule changes nothing', () => {
+    // Shaped like a GitLab token only: it works nowhere (test/fixtures/example-history has it too).
+    const token = 'glpat-Xq7vRt2KmZ9pLw4NbY8c';
+    const allowAll = [
+      '[extend]',
+      'useDefault = true',
+      '[allowlist]',
+      'paths = [".*"]',
+      `regexes = ["glpat-.*"]`,
+      '',
+    ].join('\n');
+    const report = pullRequest('gitleaks', {
+      'app/deploy.js': `const TOKEN = "${token}";\n`,
+      '.gitleaks.toml': allowAll,
+      'app/.gitleaks.toml': allowAll,
+      '.gitleaksignore': '',
+    });
+    expect(found(report, 'app/deploy.js')).toEqual(['gitlab-pat']);
+  });
 });
