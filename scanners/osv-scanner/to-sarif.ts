@@ -111,19 +111,29 @@ function cwesOf(records: readonly OsvRecord[]): string[] {
   return [...new Set(cwes)].sort();
 }
 
-/** What the PR comment shows: the package, the advisory and what to upgrade to. */
+/**
+ * What the PR comment shows: the way out first ("Upgrade X from 1.2 to 1.3"), then the advisory's
+ * other ids (its CVE) and what it is about. The advisory's own id is the finding's rule, shown beside
+ * it; kept short, the message fits the comment's table row instead of a numbered note below it.
+ */
 export function findingMessage(o: {
   name: string;
   version: string;
-  ids: readonly string[];
+  /** The advisory's other ids (aliases), its rule id left out. */
+  aliases: readonly string[];
   summary: string | undefined;
   fixed: string | undefined;
 }): string {
-  const about = o.summary ? ` (${o.summary})` : '';
+  const about = [o.aliases.join(', '), o.summary].filter((part) => part).join(': ');
   const remedy = o.fixed
-    ? `Upgrade ${o.name} from ${o.version} to ${o.fixed}.`
-    : `No fixed version of ${o.name} is known.`;
-  return `${o.name} ${o.version} is vulnerable to ${o.ids.join(', ')}${about}. ${remedy}`;
+    ? `Upgrade ${o.name} from ${o.version} to ${o.fixed}`
+    : `No fixed version of ${o.name} is known; ${o.version} is vulnerable`;
+  return about ? `${remedy} (${about}).` : `${remedy}.`;
+}
+
+/** Aliases with the CVE ids first: the ones people search for. */
+function preferCve(ids: readonly string[]): string[] {
+  return [...ids.filter((id) => id.startsWith('CVE-')), ...ids.filter((id) => !id.startsWith('CVE-'))];
 }
 
 /** Ecosystem, package and advisory; a Python name in its normal form, as lockfiles spell it differently. */
@@ -194,7 +204,7 @@ export async function osvReportToSarif(
           ruleId,
           level: level(severity),
           message: {
-            text: findingMessage({ name, version: installed, ids: [ruleId, ...others], summary, fixed }),
+            text: findingMessage({ name, version: installed, aliases: preferCve(others), summary, fixed }),
           },
           locations: [
             {

@@ -3,7 +3,13 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pLimit from 'p-limit';
-import type { ChangeHistory, Scanner, ScannerOptions, UnjudgedFile } from '../../scanners/types.ts';
+import type {
+  ChangeHistory,
+  PlannedCommand,
+  Scanner,
+  ScannerOptions,
+  UnjudgedFile,
+} from '../../scanners/types.ts';
 import type { Clock } from '../clock.ts';
 import { errorMessage, SarifError } from '../errors.ts';
 import { type Exec, STDOUT_LIMIT_BYTES } from '../exec/exec.ts';
@@ -189,15 +195,7 @@ async function scanWith({
     options,
     ...(planned.history ? { history: planned.history } : {}),
   });
-  const result = await o.exec({
-    file: plan.file,
-    args: plan.args,
-    cwd: plan.cwd,
-    env: plan.env,
-    // Allow-listed, not deny-listed: a scanner sees only what it declares of the job's environment.
-    inherit: { allow: scanner.environment ?? [] },
-    timeoutMs: options.timeoutSeconds * 1000,
-  });
+  const result = await startPlanned(plan, planned, o);
   const facts = {
     ...base,
     filesScanned: files.length,
@@ -315,6 +313,19 @@ async function scanWith({
   return { ...facts, status: 'ok', ...kept, durationMs: elapsed() };
 }
 
+/** Runs one planned command of a scanner, with its environment and its timeout. */
+function startPlanned(plan: PlannedCommand, planned: PlannedScanner, o: RunScannersOptions) {
+  return o.exec({
+    file: plan.file,
+    args: plan.args,
+    cwd: plan.cwd,
+    env: plan.env,
+    // Allow-listed, not deny-listed: a scanner sees only what it declares of the job's environment.
+    inherit: { allow: planned.scanner.environment ?? [] },
+    timeoutMs: planned.options.timeoutSeconds * 1000,
+  });
+}
+
 /**
  * Runs the scanner's second command over the change's commits and lets the plugin add what it found
  * to the tree scan's log. Any failure of it throws, so the whole run fails: a change whose history
@@ -337,14 +348,7 @@ async function scanHistory(
     options,
     history,
   });
-  const result = await o.exec({
-    file: plan.file,
-    args: plan.args,
-    cwd: plan.cwd,
-    env: plan.env,
-    inherit: { allow: scanner.environment ?? [] },
-    timeoutMs: options.timeoutSeconds * 1000,
-  });
+  const result = await startPlanned(plan, planned, o);
   const what = `the scan of the change's commits (${history.from.slice(0, 12)}..${history.to.slice(0, 12)})`;
   if (result.startError) throw new Error(`${what} could not start ${plan.file}: ${result.startError}`);
   if (result.timedOut) throw new Error(`${what} timed out after ${options.timeoutSeconds} s`);

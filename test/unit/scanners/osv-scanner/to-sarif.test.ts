@@ -83,7 +83,7 @@ describe('osvReportToSarif on a recorded report', () => {
         r.ruleId === 'GHSA-35jh-r3h4-6jhm' && r.locations?.[0]?.physicalLocation?.region?.startLine === 31,
     );
     expect(lodash?.message.text).toBe(
-      'lodash 4.17.20 is vulnerable to GHSA-35jh-r3h4-6jhm, CVE-2021-23337 (Command injection through the template function of lodash). Upgrade lodash from 4.17.20 to 4.17.21.',
+      'Upgrade lodash from 4.17.20 to 4.17.21 (CVE-2021-23337: Command injection through the template function of lodash).',
     );
     expect(lodash?.properties).toEqual({
       package: { ecosystem: 'npm', name: 'lodash', version: '4.17.20' },
@@ -203,8 +203,20 @@ describe('fixedVersion', () => {
 describe('findingMessage', () => {
   it('says when no fixed version is known', () => {
     expect(
-      findingMessage({ name: 'x', version: '1.0', ids: ['GHSA-a'], summary: undefined, fixed: undefined }),
-    ).toBe('x 1.0 is vulnerable to GHSA-a. No fixed version of x is known.');
+      findingMessage({ name: 'x', version: '1.0', aliases: [], summary: undefined, fixed: undefined }),
+    ).toBe('No fixed version of x is known; 1.0 is vulnerable.');
+  });
+
+  it('puts the way out first, then the other ids and the summary', () => {
+    expect(
+      findingMessage({
+        name: 'pyyaml',
+        version: '5.3.1',
+        aliases: ['CVE-2020-14343', 'PYSEC-2021-142'],
+        summary: 'arbitrary objects from YAML',
+        fixed: '5.4',
+      }),
+    ).toBe('Upgrade pyyaml from 5.3.1 to 5.4 (CVE-2020-14343, PYSEC-2021-142: arbitrary objects from YAML).');
   });
 });
 
