@@ -230,8 +230,11 @@ export async function amendGitleaksLog(log: Sarif.Log, outDir: string, cwd: stri
       const rel = artifact?.uri === undefined ? undefined : workspacePathOf(artifact.uri, cwd);
       if (artifact && rel !== undefined) {
         artifact.uri = workspaceUri(facts.root, rel);
-        // Gitleaks names the link's target by its absolute path; the workspace path says it better.
-        result.message = { text: `${result.ruleId ?? 'gitleaks'} has detected a secret in ${rel}.` };
+        // Gitleaks names the link's target by its absolute path. The finding's location names the
+        // file; the message says what to do (a path in a secret finding's message may be masked).
+        result.message = {
+          text: `A secret matching Gitleaks' ${result.ruleId ?? 'gitleaks'} rule is written here: rotate it, then read it from the environment or a secrets manager.`,
+        };
       }
       const fingerprints = result.partialFingerprints;
       if (fingerprints) {

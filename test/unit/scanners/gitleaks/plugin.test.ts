@@ -232,7 +232,7 @@ describe('amendGitleaksLog', () => {
       ['stripe-access-token', 'config/dev.env', 1, true, 'high', ['CWE-798'], true],
     ]);
     expect(findings.find((f) => f.ruleId === 'aws-access-token')?.message).toBe(
-      'aws-access-token has detected a secret in app/settings.py.',
+      "A secret matching Gitleaks' aws-access-token rule is written here: rotate it, then read it from the environment or a secrets manager.",
     );
     // The recording's messages named the links' targets by absolute path (/tmp/glrec/repo/…).
     for (const result of log.runs[0]?.results ?? []) expect(result.message.text).not.toContain('/tmp/');
