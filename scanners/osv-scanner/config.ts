@@ -37,20 +37,30 @@ function within(outer: string, inner: string): boolean {
  */
 export function resolveDatabase(database: string, root: string): string {
   const absolute = path.resolve(root, database);
-  if (within(root, absolute) || within(real(root), real(absolute))) {
-    throw new ConfigError(CONFIG_FILE, [
-      `${FIELD}: ${JSON.stringify(database)} is inside the workspace (${root}); expected a folder outside it, ` +
-        'since a change could edit an advisory database kept in the repository it changes',
-    ]);
-  }
-  if (!isFolder(absolute)) {
-    // Said here, not left to OSV-Scanner, whose own error names neither the setting nor the folder.
-    throw new ConfigError(CONFIG_FILE, [
-      `${FIELD}: ${JSON.stringify(database)} (${absolute}) is not a folder; expected a folder holding ` +
-        'the advisory database, <Ecosystem>/all.zip per ecosystem (docs/osv-scanner.md says how to fill one)',
-    ]);
-  }
+  const problem = databaseProblem(absolute, root);
+  if (problem) throw new ConfigError(CONFIG_FILE, [`${FIELD}: ${JSON.stringify(database)} ${problem}`]);
   return absolute;
+}
+
+/**
+ * Why the folder at `absolute` cannot be the database for the workspace at `root`, or undefined. Also
+ * for `CONTROLGATE_OSV_DATABASE` (src/pipeline/scan.ts), whose error names the variable instead.
+ */
+export function databaseProblem(absolute: string, root: string): string | undefined {
+  if (within(root, absolute) || within(real(root), real(absolute))) {
+    return (
+      `is inside the workspace (${root}); expected a folder outside it, ` +
+      'since a change could edit an advisory database kept in the repository it changes'
+    );
+  }
+  // Said here, not left to OSV-Scanner, whose own error names neither the setting nor the folder.
+  if (!isFolder(absolute)) {
+    return (
+      `(${absolute}) is not a folder; expected a folder holding the advisory database, ` +
+      '<Ecosystem>/all.zip per ecosystem (docs/osv-scanner.md says how to fill one)'
+    );
+  }
+  return undefined;
 }
 
 function isFolder(p: string): boolean {

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pickScanners, scannerRegistry } from '../../scanners/index.ts';
+import { databaseProblem } from '../../scanners/osv-scanner/config.ts';
 import { NO_SEMGREP_IGNORE } from '../../scanners/semgrep/ignore.ts';
 import type { BaseCopy } from '../../scanners/types.ts';
 import { loadCatalog, loadMapping } from '../catalog/data-files.ts';
@@ -12,6 +13,7 @@ import { criteriaFor, evaluateGate, type GateResult } from '../controls/evaluate
 import { Mapper } from '../controls/map.ts';
 import type { CoverageLedger } from '../coverage/ledger.ts';
 import { changedHeadPaths } from '../diff/change-set.ts';
+import { ConfigError } from '../errors.ts';
 import type { Exec } from '../exec/exec.ts';
 import { type Finding, severityRank } from '../findings/finding.ts';
 import { groupProblems } from '../findings/problems.ts';
@@ -109,12 +111,19 @@ export interface ScanOutcome {
  * The job's own settings where the policy leaves them open: `CONTROLGATE_OSV_DATABASE` names
  * OSV-Scanner's offline database folder (a cache the CI job fills, wherever the runner keeps it)
  * unless the policy names one. Where the database is, not what it holds, is the job's to say; the
- * folder must still lie outside the workspace (scanners/osv-scanner/config.ts).
+ * folder must still lie outside the workspace, and an error names the variable.
  */
-function withJobDefaults(config: Config, env: NodeJS.ProcessEnv): Config {
-  const database = env.CONTROLGATE_OSV_DATABASE;
+function withJobDefaults(config: Config, env: NodeJS.ProcessEnv, cwd: string, root: string): Config {
+  const value = env.CONTROLGATE_OSV_DATABASE;
   const osv = config.scanners['osv-scanner'];
-  if (!database || osv.database !== undefined) return config;
+  if (!value || osv.database !== undefined || !osv.enabled) return config;
+  const database = path.resolve(cwd, value);
+  const problem = databaseProblem(database, root);
+  if (problem) {
+    throw new ConfigError("CONTROLGATE_OSV_DATABASE (the job's environment)", [
+      `${JSON.stringify(value)} ${problem}`,
+    ]);
+  }
   return { ...config, scanners: { ...config.scanners, 'osv-scanner': { ...osv, database } } };
 }
 
@@ -140,12 +149,16 @@ export async function scan(request: ScanRequest): Promise<ScanOutcome> {
     ...(request.policyFromHead ? { fromHead: true } : {}),
   });
   // A scratch folder made for this run goes with it when the inputs are refused.
-  const policy = await loading.catch(async (error: unknown) => {
-    if (!request.outDir) await rm(outDir, { recursive: true, force: true });
-    throw error;
-  });
-  const { configFile, waivers, waiversFile } = policy;
-  const config = withJobDefaults(policy.config, request.env);
+  const policy = await loading
+    .then((loaded) => ({
+      ...loaded,
+      config: withJobDefaults(loaded.config, request.env, request.cwd ?? process.cwd(), workspace.root),
+    }))
+    .catch(async (error: unknown) => {
+      if (!request.outDir) await rm(outDir, { recursive: true, force: true });
+      throw error;
+    });
+  const { config, configFile, waivers, waiversFile } = policy;
   const registry = scannerRegistry(
     config.scanners.custom.map((c) => ({
       id: c.id,

@@ -37,19 +37,23 @@ interface Scan {
   report: JsonReport;
 }
 
-/** `controlgate scan --format json` with only OSV-Scanner, in `cwd`, as a process. */
-function scanRun(cwd: string, args: readonly string[]): Promise<NodeRun> {
+/**
+ * `controlgate scan --format json` with only OSV-Scanner, in `cwd`, as a process; `env` adds to the
+ * suite's environment, whose CONTROLGATE_OSV_DATABASE (test/global-setup.ts) is left out otherwise.
+ */
+function scanRun(cwd: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<NodeRun> {
   const tmp = scratchDir('controlgate-osv-tmp-');
+  const { CONTROLGATE_OSV_DATABASE: _suiteDatabase, ...suite } = process.env;
   return spawnNode(
     CLI,
     ['scan', '--format', 'json', '--no-evidence', '--no-progress', '--scanners', 'osv-scanner', ...args],
-    { cwd, env: { ...process.env, TMPDIR: tmp }, timeoutMs: 300_000 },
+    { cwd, env: { ...suite, TMPDIR: tmp, ...env }, timeoutMs: 300_000 },
   );
 }
 
 /** The same, read as its JSON report. */
-async function scan(cwd: string, args: readonly string[]): Promise<Scan> {
-  const run = await scanRun(cwd, args);
+async function scan(cwd: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<Scan> {
+  const run = await scanRun(cwd, args, env);
   try {
     return { run, report: parseJsonReport(run.stdout, 'controlgate scan --format json (stdout)') };
   } catch (error) {
@@ -113,6 +117,8 @@ let database: string;
 let folderScan: Scan;
 let missingEcosystem: Scan;
 let insideConfig: NodeRun;
+let insideEnv: NodeRun;
+let fromEnv: Scan;
 let downgrade: Scan;
 let upgrade: Scan;
 let withinRange: Scan;
@@ -146,6 +152,9 @@ beforeAll(async () => {
     GitRepo.create({ '.controlgate.yml': config('osv-db'), 'web/package-lock.json': packageLock('4.17.20') }),
   );
   inside.commit('a database inside the repository');
+  // No database in the policy: the job's CONTROLGATE_OSV_DATABASE names it.
+  const jobOnly = track(GitRepo.create({ 'web/package-lock.json': packageLock('4.17.20') }));
+  jobOnly.commit('no policy');
 
   /** A repository whose base pins lodash at `base` and whose branch `change` pins `head`. */
   const pullRequest = (base: string, head: string, headFiles: Record<string, string> = {}) => {
@@ -177,6 +186,10 @@ beforeAll(async () => {
       scan(prWithin.dir, ['--base', 'main']),
       scan(prIgnore.dir, ['--base', 'main']),
     ]);
+  [fromEnv, insideEnv] = await Promise.all([
+    scan(jobOnly.dir, ['--no-base'], { CONTROLGATE_OSV_DATABASE: database }),
+    scanRun(jobOnly.dir, ['--no-base'], { CONTROLGATE_OSV_DATABASE: 'web' }),
+  ]);
 }, 600_000);
 
 describe('OSV-Scanner on lockfiles, offline', () => {
@@ -211,6 +224,18 @@ describe('OSV-Scanner on lockfiles, offline', () => {
     expect(run?.error).toMatch(/OSV database/);
     expect(missingEcosystem.report.decision).not.toBe('pass');
     expect(missingEcosystem.run.exitCode).not.toBe(0);
+  });
+
+  it('takes the database from the job’s CONTROLGATE_OSV_DATABASE when the policy names none, and refuses one inside the repository, naming the variable', () => {
+    expect(fromEnv.run.exitCode, fromEnv.run.stderr).toBe(1);
+    expect(
+      toolFindings(fromEnv.report)
+        .map((f) => f.ruleId)
+        .sort(),
+    ).toEqual([LODASH_REDOS.id, LODASH_TEMPLATE.id].sort());
+    expect(insideEnv.exitCode).toBe(2);
+    expect(insideEnv.stderr).toContain("CONTROLGATE_OSV_DATABASE (the job's environment)");
+    expect(insideEnv.stderr).toContain('"web" is inside the workspace');
   });
 
   it('refuses a database folder inside the repository, naming the setting', () => {
