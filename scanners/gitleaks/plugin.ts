@@ -10,6 +10,7 @@ import { addHistoryResults, gitCommitLines } from './history.ts';
 import { type IgnoreEntry, matchingEntry, parseGitleaksIgnore, type ResultKey } from './ignore-file.ts';
 import { gitleaksInstall } from './install.ts';
 import { buildMirror, MIRROR_SOURCE, removeMirror, workspacePathOf, workspaceUri } from './mirror.ts';
+import { passedOverFile } from './passed-over.ts';
 import { clearReport, type ReportPair, reportFiles, writeRepairedReports } from './report.ts';
 import { gitleaksSkipped } from './skipped-files.ts';
 
@@ -260,9 +261,10 @@ export const gitleaks = {
   startupSeconds: 0.5,
   inSourceSuppression: gitleaksAllow,
   maxFileBytes: (options) => gitleaksMaxFileBytes(options.extraArgs),
-  // Every file: a secret can be anywhere. Gitleaks itself passes over binary content and the paths
-  // its default allowlist names (lockfiles, images), as it does for anyone running it.
-  selectFiles: (files) => [...files],
+  // Every file, since a secret can be anywhere, but those its default rules pass over whatever they
+  // hold (lockfiles, images, vendored code): given one, it would read nothing and count as judging it.
+  selectFiles: (files, root) => files.filter((file) => passedOverFile(file, root) === undefined),
+  skipReason: (file, root) => passedOverFile(file, root),
   locate: (context) =>
     locateTool(
       {

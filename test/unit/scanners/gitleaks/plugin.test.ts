@@ -192,9 +192,28 @@ describe('gitleaks.maxFileBytes', () => {
 });
 
 describe('gitleaks.selectFiles', () => {
-  it('takes every file: a secret can be in any of them', () => {
-    const files = ['/r/a.py', '/r/b.png', '/r/.env', '/r/Dockerfile'];
-    expect(generic.selectFiles(files, '/r')).toEqual(files);
+  it('takes every file but those its default rules pass over, and says why for those', () => {
+    const files = [
+      '/r/a.py',
+      '/r/b.png',
+      '/r/.env',
+      '/r/Dockerfile',
+      '/r/web/package-lock.json',
+      '/r/go.sum',
+      '/r/app/venv/lib/python3.11/site-packages/x.py',
+      '/r/static/jquery-3.6.0.min.js',
+    ];
+    expect(generic.selectFiles(files, '/r')).toEqual(['/r/a.py', '/r/.env', '/r/Dockerfile']);
+    expect(generic.skipReason?.('/r/web/package-lock.json', '/r')).toBe(
+      "Gitleaks' default rules pass over a lockfile or generated manifest, whatever it holds",
+    );
+    expect(generic.skipReason?.('/r/b.png', '/r')).toMatch(/an image, a font or a binary document/);
+    expect(generic.skipReason?.('/r/a.py', '/r')).toBeUndefined();
+  });
+
+  it('passes over no file its default rules would read', () => {
+    for (const rel of ['package.json', 'requirements.txt', 'vendor.py', 'src/jquery.ts', 'config/env.yml'])
+      expect(generic.skipReason?.(`/r/${rel}`, '/r'), rel).toBeUndefined();
   });
 });
 
